@@ -1,0 +1,157 @@
+"""Stage 3: anchor each annotation's quote in the visible text and mark it up as <mark> pieces."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from .errors import ContentError, raise_all
+from .markdown import Segment, parse, render, render_markdown, visible_text
+from .match import fold, locate
+from .mentions import Mentions
+from .model import Article, Briefing
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of text inside one token, covered by one set of annotations."""
+
+    text: str
+    """The characters."""
+    ids: tuple[str, ...] = ()
+    """Ids of the annotations covering it, in order of their start."""
+    kinds: tuple[str, ...] = ()
+    """Kinds of those annotations, deduplicated, for CSS classes."""
+    starts: tuple[str, ...] = ()
+    """Ids of the annotations whose first piece this is."""
+    link_open: str = ""
+    """Href of a mention link that opens before this piece."""
+    link_close: bool = False
+    """Whether a mention link closes after this piece."""
+
+    def html(self, escape=html.escape) -> str:
+        """Render the piece: text, <mark> when annotated, wrapped in a mention link when one opens."""
+        out = escape(self.text)
+        if self.ids:
+            classes = " ".join(["hl"] + [f"hl-{k}" for k in self.kinds])
+            described = " ".join(f"note-{i}" for i in self.ids)
+            first = f' id="{self.starts[0]}" tabindex="0"' if self.starts else ""
+            extra = "".join(f'<span class="hl-anchor" id="{i}"></span>' for i in self.starts[1:])
+            out = (f'{extra}<mark{first} class="{classes}" data-annotations="{" ".join(self.ids)}"'
+                   f' aria-describedby="{described}">{out}</mark>')
+        if self.link_open:
+            out = f'<a class="mention" href="{escape(self.link_open)}">{out}'
+        if self.link_close:
+            out += "</a>"
+        return out
+
+
+def anchor(b: Briefing, allow_html: bool, mentions: Mentions) -> Article:
+    """Render one briefing body with every annotation highlighted; raise all anchoring errors."""
+    tokens = parse(b.body, allow_html)
+    text, segments = visible_text(tokens)
+    folded = fold(text)
+    spans: dict[str, tuple[int, int]] = {}
+    errors: list[ContentError] = []
+    for a in b.annotations:
+        try:
+            spans[a.id] = locate(text, folded, a)
+        except ContentError as exc:
+            errors.append(exc)
+    raise_all(errors)
+    named, links = mentions.find(text, segments)
+    kinds = {a.id: a.kind for a in b.annotations}
+    mark(segments, spans, kinds, links)
+    slots = note_slots(segments, spans)
+    return Article(
+        slug=b.slug, text=text, spans=spans,
+        chunks=chunks(tokens, slots, allow_html),
+        notes={a.id: render_markdown(a.note, allow_html) for a in b.annotations},
+        summary_html=render_markdown(b.summary, allow_html), mentioned=named)
+
+
+def mark(segments: list[Segment], spans: dict[str, tuple[int, int]], kinds: dict[str, str],
+         links: list[tuple[int, int, str]]) -> None:
+    """Split the tokens under the spans and links into pieces, sweeping once through the text."""
+    order = {aid: n for n, aid in enumerate(sorted(spans, key=lambda i: (spans[i], i)))}
+    events = sorted([(s, 1, aid) for aid, (s, _) in spans.items()]
+                    + [(e, 0, aid) for aid, (_, e) in spans.items()])
+    link_at = {s: (e, href) for s, e, href in links}
+    active: set[str] = set()
+    pending = 0
+    for seg in segments:
+        while pending < len(events) and events[pending][0] <= seg.start:
+            apply(events[pending], active)
+            pending += 1
+        cuts = {seg.start, seg.end}
+        cuts.update(p for p, _, _ in events[pending:bisect_end(events, pending, seg.end)])
+        link = next(((s, e, h) for s, (e, h) in link_at.items() if seg.start <= s < seg.end), None)
+        if link:
+            cuts.update((link[0], link[1]))
+        if not active and len(cuts) == 2 and not link and not any_event(events, pending, seg.end):
+            continue
+        seg.token.meta = dict(seg.token.meta or {}, pieces=list(
+            pieces(seg, sorted(cuts), events, pending, active, order, kinds, spans, link)))
+        while pending < len(events) and events[pending][0] < seg.end:
+            pending += 1
+
+
+def apply(event: tuple[int, int, str], active: set[str]) -> None:
+    """Add (start event) or remove (end event) an annotation from the active set."""
+    if event[1]:
+        active.add(event[2])
+    else:
+        active.discard(event[2])
+
+
+def bisect_end(events: list, lo: int, pos: int) -> int:
+    """Return the index of the first event at or after pos, searching from lo."""
+    hi = lo
+    while hi < len(events) and events[hi][0] < pos:
+        hi += 1
+    return hi
+
+
+def any_event(events: list, lo: int, pos: int) -> bool:
+    """Tell whether an event falls before pos."""
+    return lo < len(events) and events[lo][0] < pos
+
+
+def pieces(seg, cuts, events, pending, active, order, kinds, spans, link):
+    """Yield the pieces of one segment between consecutive cut points."""
+    text = seg.token.content
+    for a, b in zip(cuts, cuts[1:]):
+        while pending < len(events) and events[pending][0] <= a:
+            apply(events[pending], active)
+            pending += 1
+        ids = tuple(sorted(active, key=order.__getitem__))
+        yield Piece(
+            text=text[a - seg.start:b - seg.start], ids=ids,
+            kinds=tuple(dict.fromkeys(kinds[i] for i in ids)),
+            starts=tuple(i for i in ids if spans[i][0] == a),
+            link_open=link[2] if link and a == link[0] else "",
+            link_close=bool(link) and b == link[1])
+
+
+def note_slots(segments: list[Segment], spans: dict[str, tuple[int, int]]) -> dict[int, list[str]]:
+    """Return block index -> ids of the notes that follow that block, in reading order."""
+    slots: dict[int, list[str]] = {}
+    starts = sorted(spans.items(), key=lambda kv: (kv[1], kv[0]))
+    i = 0
+    for aid, (start, _) in starts:
+        while i < len(segments) and segments[i].end <= start:
+            i += 1
+        slots.setdefault(segments[min(i, len(segments) - 1)].slot, []).append(aid)
+    return slots
+
+
+def chunks(tokens: list[Token], slots: dict[int, list[str]], allow_html: bool):
+    """Render the body in slices, each followed by the ids of the notes that go after it."""
+    out, begin = [], 0
+    for slot in sorted(slots):
+        out.append((render(tokens[begin:slot + 1], allow_html), tuple(slots[slot])))
+        begin = slot + 1
+    out.append((render(tokens[begin:], allow_html), ()))
+    return tuple(out)

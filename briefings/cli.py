@@ -1,0 +1,61 @@
+"""The command line: briefings build | check | serve."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import flatten
+from .pipeline import Options, build, check
+
+
+def parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every command."""
+    ap = argparse.ArgumentParser(prog="briefings", description="Build annotated briefing sites.")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    b = sub.add_parser("build", help="build the site into the output folder")
+    c = sub.add_parser("check", help="validate content and templates; write nothing")
+    s = sub.add_parser("serve", help="build, serve and rebuild on change with live reload")
+    for p in (b, c, s):
+        p.add_argument("--content", type=Path, default=Path("content"), help="content folder (content/)")
+        p.add_argument("--templates", type=Path, default=Path("templates"),
+                       help="your templates folder, searched before the defaults (templates/)")
+    for p in (b, s):
+        p.add_argument("--out", type=Path, default=Path("site"), help="output folder (site/)")
+        p.add_argument("--base-url", help="URL the site is published at (overrides site.yml)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command; report content errors as PATH:LINE:COLUMN lines and return 1."""
+    args = parser().parse_args(argv)
+    opts = Options(content=args.content, templates=args.templates,
+                   out=getattr(args, "out", Path("site")), base_url=getattr(args, "base_url", None))
+    try:
+        if args.command == "build":
+            result, stats, seconds = build(opts)
+            print(f"built {result.pages} pages into {opts.out}: {stats.written} files written, "
+                  f"{stats.unchanged} unchanged, in {seconds:.2f} s")
+        elif args.command == "check":
+            result = check(opts)
+            b = result.content.briefings
+            print(f"checked {len(b)} briefings, {sum(len(x.annotations) for x in b)} annotations "
+                  f"and {result.pages} pages: no errors")
+        else:
+            from .serve import serve
+            return serve(opts, args.host, args.port)
+    except (Exception, ExceptionGroup) as exc:
+        errors = flatten(exc)
+        if not errors:
+            raise
+        for e in errors:
+            print(e, file=sys.stderr)
+        print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}; nothing was written"
+              if args.command != "check" else f"{len(errors)} error(s)", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0

@@ -1,0 +1,312 @@
+"""Stage 1: read the content folder into a validated Content model, reporting every error."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from .errors import ContentError
+from .model import (KINDS, Annotation, Briefing, Content, Document, Provision, SiteConfig,
+                    Source, Speaker, Topic, Where)
+from .yamlschema import ID_RE, ID_RULE, Checker, Field, ListOf, compose, read_text
+
+SITE = {
+    "title": Field("str", True), "description": Field("str"), "base_url": Field("str"),
+    "language": Field("str"), "author": Field("str"), "allow_html": Field("bool"),
+    "cname": Field("str"), "page_size": Field("int"),
+}
+ANNOTATION = {
+    "quote": Field("str", True), "kind": Field("str"), "id": Field("id"), "note": Field("str"),
+    "speaker": Field("id"), "provision": Field("str"), "prefix": Field("str"),
+    "suffix": Field("str"), "occurrence": Field("int"),
+}
+SIDECAR = {
+    "title": Field("str", True), "date": Field("date", True),
+    "source": Field({"name": Field("str", True), "url": Field("str")}),
+    "summary": Field("str"), "topics": Field(ListOf("id")), "annotations": Field(ListOf(ANNOTATION)),
+}
+SPEAKER = {
+    "name": Field("str", True), "role": Field("str"), "organization": Field("str"),
+    "aliases": Field(ListOf("str")), "bio": Field("str"),
+}
+PROVISION = {"id": Field("id", True), "label": Field("str", True), "text": Field("str")}
+DOCUMENT = {
+    "title": Field("str", True), "issuer": Field("str"), "date": Field("date"),
+    "url": Field("str"), "provisions": Field(ListOf(PROVISION)),
+}
+TOPIC = {"title": Field("str"), "description": Field("str")}
+
+
+def shown(path: Path) -> str:
+    """Return the path as the user should see it: relative to the working folder if inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def load(content_dir: Path, errors: list[ContentError]) -> Content:
+    """Read and validate the whole content folder, adding every error found to errors."""
+    site = read_site(content_dir, errors)
+    files = list_files(content_dir, errors)
+    speakers = {s.id: s for p in files.get("speakers", []) if (s := read_speaker(p, errors))}
+    documents = {d.id: d for p in files.get("documents", []) if (d := read_document(p, errors))}
+    topic_files = {t.id: t for p in files.get("topics", []) if (t := read_topic(p, errors))}
+    briefings = read_briefings(files.get("briefings", []), errors)
+    topics = collect_topics(topic_files, briefings)
+    for b in briefings:
+        check_references(b, speakers, documents, errors)
+    return Content(site=site, briefings=tuple(sorted(briefings, key=lambda b: (b.date, b.slug))),
+                   speakers=dict(sorted(speakers.items())), documents=dict(sorted(documents.items())),
+                   topics=topics)
+
+
+def read_yaml(path: Path, schema: dict, what: str, errors: list[ContentError]) -> dict | None:
+    """Read one YAML file and check it against a schema; None when it cannot be used."""
+    name = shown(path)
+    try:
+        root = compose(read_text(path, name), name)
+    except ContentError as exc:
+        errors.append(exc)
+        return None
+    checker = Checker(name)
+    fields = checker.mapping(root, schema, what)
+    errors.extend(checker.errors)
+    return None if checker.errors else fields
+
+
+def get(fields: dict, key: str, default=None):
+    """Return a checked field's value, or a default when absent."""
+    return fields[key][0] if key in fields else default
+
+
+def read_site(content_dir: Path, errors: list[ContentError]) -> SiteConfig:
+    """Read content/site.yml."""
+    path = content_dir / "site.yml"
+    if not path.is_file():
+        errors.append(ContentError(shown(path), 1, 1, "site.yml is missing; it needs at least 'title'"))
+        return SiteConfig(title="")
+    f = read_yaml(path, SITE, "site.yml", errors) or {}
+    base = get(f, "base_url", "/") or "/"
+    page_size = get(f, "page_size", 50)
+    if page_size < 1:
+        errors.append(f["page_size"][1].error("'page_size' must be at least 1"))
+    return SiteConfig(
+        title=get(f, "title", ""), description=get(f, "description", ""),
+        base_url=base if base.endswith("/") else base + "/", language=get(f, "language", "") or "en",
+        author=get(f, "author", ""), allow_html=get(f, "allow_html", False), cname=get(f, "cname", ""),
+        page_size=max(1, page_size), where=Where(shown(path)))
+
+
+def list_files(content_dir: Path, errors: list[ContentError]) -> dict[str, list[Path]]:
+    """Return the files of each content section, refusing symlinks that leave the folder."""
+    root = content_dir.resolve()
+    found: dict[str, list[Path]] = {}
+    for section in ("briefings", "speakers", "documents", "topics"):
+        base = content_dir / section
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            for name in sorted(filenames) + [d for d in dirnames if Path(dirpath, d).is_symlink()]:
+                path = Path(dirpath, name)
+                if name.startswith("."):
+                    continue
+                if path.is_symlink() and not path.resolve().is_relative_to(root):
+                    errors.append(ContentError(shown(path), 1, 1,
+                                               "symlink points outside the content folder; refused"))
+                elif path.is_file():
+                    found.setdefault(section, []).append(path)
+    return found
+
+
+def check_stem(path: Path, errors: list[ContentError]) -> bool:
+    """Check that a file name is a legal id: the rule for slugs and ids."""
+    if ID_RE.match(path.stem):
+        return True
+    errors.append(ContentError(shown(path), 1, 1,
+                               f"illegal file name '{path.name}': {ID_RULE} (rename the file)"))
+    return False
+
+
+def read_speaker(path: Path, errors: list[ContentError]) -> Speaker | None:
+    """Read one speaker file."""
+    if path.suffix != ".yml" or not check_stem(path, errors):
+        return None
+    f = read_yaml(path, SPEAKER, "speaker", errors)
+    if f is None:
+        return None
+    aliases = tuple(a for a, _ in get(f, "aliases", []) if a.strip())
+    return Speaker(id=path.stem, name=get(f, "name"), role=get(f, "role", ""),
+                   organization=get(f, "organization", ""), aliases=aliases,
+                   bio=get(f, "bio", ""), path=shown(path))
+
+
+def read_document(path: Path, errors: list[ContentError]) -> Document | None:
+    """Read one document file with its provisions."""
+    if path.suffix != ".yml" or not check_stem(path, errors):
+        return None
+    f = read_yaml(path, DOCUMENT, "document", errors)
+    if f is None:
+        return None
+    provisions, seen = [], set()
+    for p, at in get(f, "provisions", []):
+        pid = p["id"][0]
+        if pid in seen:
+            errors.append(p["id"][1].error(f"duplicate provision id '{pid}'"))
+        seen.add(pid)
+        provisions.append(Provision(id=pid, label=p["label"][0], text=get(p, "text", "")))
+    return Document(id=path.stem, title=get(f, "title"), issuer=get(f, "issuer", ""),
+                    date=get(f, "date"), url=get(f, "url", ""), provisions=tuple(provisions),
+                    path=shown(path))
+
+
+def read_topic(path: Path, errors: list[ContentError]) -> Topic | None:
+    """Read one topic file."""
+    if path.suffix != ".yml" or not check_stem(path, errors):
+        return None
+    f = read_yaml(path, TOPIC, "topic", errors)
+    if f is None:
+        return None
+    return Topic(id=path.stem, title=get(f, "title", "") or title_from_id(path.stem),
+                 description=get(f, "description", ""), path=shown(path))
+
+
+def title_from_id(topic_id: str) -> str:
+    """Derive a display title from an id: 'arms-control' -> 'Arms control'."""
+    return topic_id.replace("-", " ").capitalize()
+
+
+def collect_topics(files: dict[str, Topic], briefings: list[Briefing]) -> dict[str, Topic]:
+    """Return every topic: those with files plus those only used in sidecars."""
+    topics = dict(files)
+    for b in briefings:
+        for t in b.topics:
+            topics.setdefault(t, Topic(id=t, title=title_from_id(t)))
+    return dict(sorted(topics.items()))
+
+
+def read_briefings(paths: list[Path], errors: list[ContentError]) -> list[Briefing]:
+    """Pair each article with its sidecar and read both."""
+    by_stem: dict[Path, dict[str, Path]] = {}
+    for path in paths:
+        if path.suffix in (".md", ".yml"):
+            by_stem.setdefault(path.with_suffix(""), {})[path.suffix] = path
+    briefings, slugs = [], {}
+    for stem, pair in sorted(by_stem.items()):
+        if not check_stem(stem.with_suffix(".md"), errors):
+            continue
+        if ".md" not in pair:
+            errors.append(ContentError(shown(pair[".yml"]), 1, 1,
+                                       f"sidecar without an article: {shown(stem)}.md is missing"))
+            continue
+        if ".yml" not in pair:
+            errors.append(ContentError(shown(pair[".md"]), 1, 1,
+                                       f"article without a sidecar: {shown(stem)}.yml is missing"))
+            continue
+        if stem.name in slugs:
+            errors.append(ContentError(shown(pair[".md"]), 1, 1,
+                                       f"duplicate slug '{stem.name}': also used by {slugs[stem.name]}"))
+            continue
+        slugs[stem.name] = shown(pair[".md"])
+        b = read_briefing(stem.name, pair[".md"], pair[".yml"], errors)
+        if b:
+            briefings.append(b)
+    return briefings
+
+
+def read_briefing(slug: str, md: Path, yml: Path, errors: list[ContentError]) -> Briefing | None:
+    """Read one article and its sidecar."""
+    try:
+        body = read_text(md, shown(md))
+    except ContentError as exc:
+        errors.append(exc)
+        return None
+    if not body.strip():
+        errors.append(ContentError(shown(md), 1, 1, "article is empty"))
+    f = read_yaml(yml, SIDECAR, "sidecar", errors)
+    if f is None:
+        return None
+    src = get(f, "source")
+    annotations = [make_annotation(a, at, errors) for a, at in get(f, "annotations", [])]
+    firsts: dict[str, Where] = {}
+    for t, w in get(f, "topics", []):
+        firsts.setdefault(t, w)
+    return Briefing(
+        slug=slug, title=get(f, "title"), date=get(f, "date"), body=body, md_path=shown(md),
+        yml_path=shown(yml), source=Source(src["name"][0], get(src, "url", "")) if src else None,
+        summary=get(f, "summary", ""), topics=tuple(firsts), topic_wheres=tuple(firsts.values()),
+        annotations=tuple(a for a in annotations if a))
+
+
+def make_annotation(f: dict, at: Where, errors: list[ContentError]) -> Annotation | None:
+    """Build one annotation from its checked fields, deriving an id when none is given."""
+    quote = get(f, "quote", "")
+    kind = get(f, "kind", "note")
+    ok = True
+    if not quote.strip():
+        errors.append(f["quote"][1].error("'quote' is empty; it must be the text to highlight"))
+        ok = False
+    if kind not in KINDS:
+        errors.append(f["kind"][1].error(f"unknown kind '{kind}'; use one of: {', '.join(KINDS)}"))
+        ok = False
+    for key, needed in (("speaker", "statement"), ("provision", "provision")):
+        if kind == needed and key not in f:
+            errors.append(at.error(f"a {needed} annotation needs '{key}'"))
+            ok = False
+    occurrence = get(f, "occurrence", 0)
+    if "occurrence" in f and occurrence < 1:
+        errors.append(f["occurrence"][1].error("'occurrence' counts from 1"))
+        ok = False
+    if not ok:
+        return None
+    prefix, suffix = get(f, "prefix", ""), get(f, "suffix", "")
+    return Annotation(
+        id=get(f, "id") or derive_id(quote, prefix, suffix, occurrence), quote=quote, kind=kind,
+        note=get(f, "note", ""), speaker=get(f, "speaker", ""), provision=get(f, "provision", ""),
+        prefix=prefix, suffix=suffix, occurrence=occurrence, where=at, quote_where=f["quote"][1],
+        wheres={k: w for k, (_, w) in f.items()})
+
+
+def derive_id(quote: str, prefix: str, suffix: str, occurrence: int) -> str:
+    """Derive a stable id from what identifies the quote, so other annotations never change it."""
+    words = re.findall(r"[a-z0-9]+", quote.lower())
+    stem = "-".join(words[:5])[:40].strip("-") or "q"
+    key = "\0".join((" ".join(quote.split()), " ".join(prefix.split()), " ".join(suffix.split()),
+                     str(occurrence)))
+    return f"{stem}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+
+
+def check_references(b: Briefing, speakers: dict, documents: dict, errors: list[ContentError]) -> None:
+    """Check that every id a briefing uses exists, and that annotation ids are unique."""
+    seen: set[str] = set()
+    for a in b.annotations:
+        if a.id in seen:
+            errors.append(a.at("id").error(f"duplicate annotation id '{a.id}'"))
+        seen.add(a.id)
+        if a.speaker and a.speaker not in speakers:
+            errors.append(a.at("speaker").error(f"unknown speaker '{a.speaker}'{suggest(a.speaker, speakers)}"))
+        if a.provision:
+            errors.extend(check_provision(a, documents))
+
+
+def check_provision(a: Annotation, documents: dict) -> list[ContentError]:
+    """Check a 'document-id/provision-id' reference."""
+    doc_id, _, prov_id = a.provision.partition("/")
+    if doc_id not in documents:
+        return [a.at("provision").error(f"unknown document '{doc_id}' in provision '{a.provision}'"
+                              f"{suggest(doc_id, documents)}")]
+    ids = [p.id for p in documents[doc_id].provisions]
+    if prov_id not in ids:
+        return [a.at("provision").error(f"unknown provision '{a.provision}'{suggest(prov_id, ids)}"
+                              f" (write 'document-id/provision-id')")]
+    return []
+
+
+def suggest(name: str, known) -> str:
+    """Return '; did you mean X?' for the closest known name, or nothing."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""

@@ -1,0 +1,45 @@
+"""Find where speakers are named in visible text: whole words, any script, name or alias."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from .model import Speaker
+
+
+class Mentions:
+    """A matcher for every speaker's names, built once per site."""
+
+    def __init__(self, speakers: dict[str, Speaker], href: str = "../../speakers/{}/") -> None:
+        self.owner: dict[str, str] = {}
+        for s in speakers.values():
+            for name in (s.name, *s.aliases):
+                self.owner.setdefault(" ".join(name.split()), s.id)
+        names = sorted(self.owner, key=len, reverse=True)
+        body = "|".join(r"\s+".join(map(re.escape, n.split())) for n in names if n)
+        self.regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)") if body else None
+        self.href = href
+
+    def find(self, text: str, segments) -> tuple[tuple[str, ...], list[tuple[int, int, str]]]:
+        """Return the ids of everyone named, and one link span for each person's first linkable mention."""
+        if self.regex is None:
+            return (), []
+        starts = [s.start for s in segments]
+        named: dict[str, None] = {}
+        links: dict[str, tuple[int, int, str]] = {}
+        for m in self.regex.finditer(text):
+            sid = self.owner[" ".join(m.group().split())]
+            named.setdefault(sid)
+            if sid not in links and linkable(segments, starts, m.start(), m.end()):
+                links[sid] = (m.start(), m.end(), self.href.format(sid))
+        return tuple(sorted(named)), sorted(links.values())
+
+
+def linkable(segments, starts: list[int], start: int, end: int) -> bool:
+    """Tell whether a span lies inside one plain text segment that is not already a link."""
+    i = bisect.bisect_right(starts, start) - 1
+    if i < 0:
+        return False
+    seg = segments[i]
+    return end <= seg.end and not seg.in_link and seg.token.type == "text"

@@ -1,0 +1,100 @@
+"""Which pages the site has and what each one shows: the plan the renderer follows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .index import Index
+from .model import KINDS, Annotation, Article, Briefing, Content, Document, Provision, Speaker
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file to render."""
+
+    path: str
+    """Output path relative to the site root, e.g. 'briefings/x/index.html'."""
+    template: str
+    """Template name."""
+    context: dict = field(hash=False)
+    """Template variables specific to this page."""
+    title: str = ""
+    """Page title (for the sitemap, feeds and the <title>)."""
+
+    @property
+    def root(self) -> str:
+        """Return the relative prefix that leads from this page to the site root."""
+        return "../" * self.path.count("/")
+
+    @property
+    def url(self) -> str:
+        """Return the page's URL relative to the site root ('' for home, 'briefings/x/')."""
+        return self.path.removesuffix("index.html")
+
+
+class Lookup:
+    """Helpers templates call to follow ids to objects."""
+
+    def __init__(self, content: Content, articles: dict[str, Article], index: Index) -> None:
+        self.content, self.articles, self.index = content, articles, index
+        self.briefings = {b.slug: b for b in content.briefings}
+        self.annotations = {(b.slug, a.id): a for b in content.briefings for a in b.annotations}
+        self.provisions = {f"{d.id}/{p.id}": p for d in content.documents.values() for p in d.provisions}
+
+    def briefing(self, slug: str) -> Briefing:
+        """Return a briefing by slug."""
+        return self.briefings[slug]
+
+    def article(self, slug: str) -> Article:
+        """Return a briefing's anchored article."""
+        return self.articles[slug]
+
+    def annotation(self, slug: str, aid: str) -> Annotation:
+        """Return an annotation by briefing slug and id."""
+        return self.annotations[(slug, aid)]
+
+    def quote_text(self, slug: str, aid: str) -> str:
+        """Return the text an annotation highlights, as it stands in the article."""
+        start, end = self.articles[slug].spans[aid]
+        return " ".join(self.articles[slug].text[start:end].split())
+
+    def note_numbers(self, slug: str) -> dict[str, int]:
+        """Return annotation id -> note number, numbered in reading order."""
+        spans = self.articles[slug].spans
+        return {aid: n for n, aid in enumerate(sorted(spans, key=lambda i: (spans[i], i)), 1)}
+
+    def speaker(self, sid: str) -> Speaker:
+        """Return a speaker by id."""
+        return self.content.speakers[sid]
+
+    def document(self, did: str) -> Document:
+        """Return a document by id."""
+        return self.content.documents[did]
+
+    def provision(self, ref: str) -> Provision:
+        """Return a provision by 'document/provision' reference."""
+        return self.provisions[ref]
+
+    def topic(self, tid: str):
+        """Return a topic by id."""
+        return self.content.topics[tid]
+
+
+def plan(content: Content, index: Index) -> list[Page]:
+    """Return every page of the site with its own variables."""
+    pages = [Page("index.html", "index.html", {"slugs": index.newest}, content.site.title)]
+    for b in content.briefings:
+        prev, nxt = index.neighbours[b.slug]
+        pages.append(Page(f"briefings/{b.slug}/index.html", "briefing.html",
+                          {"b": b, "prev": prev, "next": nxt}, b.title))
+    pages.append(Page("speakers/index.html", "speakers.html", {}, "Speakers"))
+    for s in content.speakers.values():
+        pages.append(Page(f"speakers/{s.id}/index.html", "speaker.html", {"s": s}, s.name))
+    pages.append(Page("documents/index.html", "documents.html", {}, "Documents"))
+    for d in content.documents.values():
+        pages.append(Page(f"documents/{d.id}/index.html", "document.html", {"d": d}, d.title))
+    pages.append(Page("topics/index.html", "topics.html", {}, "Topics"))
+    for t in content.topics.values():
+        pages.append(Page(f"topics/{t.id}/index.html", "topic.html", {"t": t}, t.title))
+    pages.append(Page("annotations/index.html", "annotations.html", {"kinds": KINDS}, "Annotations"))
+    return pages

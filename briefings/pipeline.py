@@ -1,0 +1,117 @@
+"""The whole flow in order: load -> parse and anchor -> index -> render -> write."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .anchor import anchor
+from .errors import ContentError, flatten, raise_all
+from .index import Index, build_index
+from .load import load
+from .mentions import Mentions
+from .model import Article, Content
+from .pages import Lookup, Page, plan
+from .render import environment, render_page, search_path
+from .write import WriteStats, check_out, write_site
+
+
+@dataclass(frozen=True)
+class Options:
+    """Where to read from and write to."""
+
+    content: Path = Path("content")
+    """The content folder."""
+    templates: Path = Path("templates")
+    """The user's templates folder (searched before the defaults)."""
+    out: Path = Path("site")
+    """The output folder."""
+    base_url: str | None = None
+    """Overrides site.yml's base_url when given."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a build produced."""
+
+    content: Content
+    """The loaded content."""
+    files: dict[str, bytes]
+    """Output path -> bytes, for every file of the site."""
+    pages: int
+    """How many HTML pages were rendered."""
+
+
+def gather(opts: Options) -> Result:
+    """Load, anchor, index and render the whole site in memory; raise every content error."""
+    errors: list[ContentError] = []
+    content = load(opts.content, errors)
+    if opts.base_url:
+        base = opts.base_url if opts.base_url.endswith("/") else opts.base_url + "/"
+        content = dataclasses.replace(content, site=dataclasses.replace(content.site, base_url=base))
+    articles = anchor_all(content, errors)
+    raise_all(errors)
+    index = build_index(content, articles)
+    pages = plan(content, index)
+    files = render_all(content, articles, index, pages, opts.templates)
+    files.update(static_files(opts.templates))
+    return Result(content=content, files=files, pages=len(pages))
+
+
+def anchor_all(content: Content, errors: list[ContentError]) -> dict[str, Article]:
+    """Parse and anchor every briefing, collecting the errors of all of them."""
+    mentions = Mentions(content.speakers)
+    articles = {}
+    for b in content.briefings:
+        try:
+            articles[b.slug] = anchor(b, content.site.allow_html, mentions)
+        except ExceptionGroup as group:
+            errors.extend(flatten(group))
+    return articles
+
+
+def render_all(content: Content, articles: dict[str, Article], index: Index, pages: list[Page],
+               templates: Path) -> dict[str, bytes]:
+    """Render every page; collect template errors (one per template line) and raise them together."""
+    env = environment(templates, content.site.allow_html)
+    common = {"site": content.site, "content": content, "index": index,
+              "lookup": Lookup(content, articles, index)}
+    files, errors = {}, []
+    for page in pages:
+        try:
+            html = render_page(env, page.template, {**common, **page.context, "page": page,
+                                                     "root": page.root})
+            files[page.path] = html.encode("utf-8")
+        except ContentError as exc:
+            errors.append(exc)
+    raise_all(errors)
+    return files
+
+
+def static_files(templates: Path) -> dict[str, bytes]:
+    """Collect static assets from every template folder; the user's file wins over a default."""
+    files: dict[str, bytes] = {}
+    for folder in reversed(search_path(templates)):
+        static = folder / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    files[f"static/{path.relative_to(static).as_posix()}"] = path.read_bytes()
+    return files
+
+
+def build(opts: Options) -> tuple[Result, WriteStats, float]:
+    """Build the site and swap it into the output folder; nothing is written if anything fails."""
+    started = time.perf_counter()
+    check_out(opts.out, {"project folder": Path.cwd(), "content folder": opts.content,
+                         "templates folder": opts.templates})
+    result = gather(opts)
+    stats = write_site(result.files, opts.out)
+    return result, stats, time.perf_counter() - started
+
+
+def check(opts: Options) -> Result:
+    """Validate everything and render every page in memory, writing nothing."""
+    return gather(opts)

@@ -1,0 +1,138 @@
+"""Stage 6: write the rendered site all at once - a temporary folder swapped in atomically."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ContentError
+
+MARKER = ".briefings-site"
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    """What a write did."""
+
+    written: int
+    """Files whose bytes changed or are new."""
+    unchanged: int
+    """Files kept byte for byte (and mtime) from the previous site."""
+
+
+def check_out(out: Path, protected: dict[str, Path]) -> None:
+    """Refuse an output folder that is, or contains, something the user owns."""
+    target = out.resolve()
+    for what, path in protected.items():
+        p = path.resolve()
+        if target == p or target in p.parents:
+            raise ContentError(str(out), 1, 1, f"refusing to build into {out}: it is or contains the "
+                                               f"{what}; choose another --out")
+    if target.exists() and not target.is_dir():
+        raise ContentError(str(out), 1, 1, f"refusing to build into {out}: it is a file, not a folder")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
+        raise ContentError(str(out), 1, 1, f"refusing to replace {out}: it is not empty and was not "
+                                           f"made by briefings (no {MARKER} file in it); choose another "
+                                           f"--out or empty it yourself")
+
+
+def write_site(files: dict[str, bytes], out: Path) -> WriteStats:
+    """Write every file into a fresh folder beside out, then exchange it with out in one step."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        written = fill(tmp, files, out)
+        (tmp / MARKER).write_text("This folder is made by briefings build; it is replaced on every build.\n")
+        swap(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # after the swap this holds the previous site
+    return WriteStats(written=written, unchanged=len(files) - written)
+
+
+def fill(tmp: Path, files: dict[str, bytes], old: Path) -> int:
+    """Write files into tmp, hard-linking those unchanged since the old site; return how many were written."""
+    written = 0
+    made: set[Path] = set()
+    for rel in sorted(files):
+        data = files[rel]
+        dest = tmp / rel
+        if dest.parent not in made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made.add(dest.parent)
+        previous = old / rel
+        if same_bytes(previous, data):
+            try:
+                os.link(previous, dest)
+                continue
+            except OSError:
+                pass  # file systems without hard links: write a copy instead
+        dest.write_bytes(data)
+        written += 1
+    return written
+
+
+def same_bytes(path: Path, data: bytes) -> bool:
+    """Tell whether a file exists with exactly these bytes."""
+    try:
+        if path.is_symlink() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def swap(new: Path, out: Path) -> None:
+    """Put new in place of out atomically; afterwards new holds the previous site (if any)."""
+    if not out.exists():
+        os.rename(new, out)
+        return
+    if exchange(new, out):
+        return
+    # No atomic exchange here (not Linux, or the file system refuses): two renames, old kept aside.
+    aside = out.parent / f".{out.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    os.rename(out, aside)
+    os.rename(new, out)
+    os.rename(aside, new)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Exchange two paths atomically with renameat2(RENAME_EXCHANGE); False when unavailable."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
+
+
+def clean_leftovers(out: Path) -> None:
+    """Remove temporary folders that interrupted builds left beside out (their process is gone)."""
+    for path in out.parent.glob(f".{out.name}.*-*-*"):
+        kind, _, rest = path.name.removeprefix(f".{out.name}.").partition("-")
+        pid = rest.split("-", 1)[0]
+        if kind in ("tmp", "old") and pid.isdigit() and not alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def alive(pid: int) -> bool:
+    """Tell whether a process exists."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

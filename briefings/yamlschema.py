@@ -1,0 +1,215 @@
+"""Read YAML files as composed nodes and check them against a small schema, keeping positions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError
+from .model import Where
+
+# libyaml is about 12x faster; fall back to the pure-Python loader when it is missing.
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+ID_RULE = "ids use lowercase a-z, 0-9 and single hyphens between them"
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+# Tags the safe resolver gives plain scalars; anything else (e.g. !!python/object) is refused.
+PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a YAML mapping: its value type and whether it must be present."""
+
+    type: Any
+    """'str', 'id', 'date', 'int', 'bool', ListOf(...) or a nested schema dict."""
+    required: bool = False
+    """Whether a missing key is an error."""
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A YAML sequence whose items all have one type."""
+
+    item: Any
+    """Item type, as in Field.type."""
+
+
+def where(node: yaml.Node, path: str) -> Where:
+    """Return the 1-based position of a node."""
+    return Where(path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read a UTF-8 file (BOM allowed), normalising CRLF and CR to LF."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        bad = data[exc.start]
+        raise ContentError(shown, line, column,
+                           f"file is not valid UTF-8 (byte 0x{bad:02x}); save it as UTF-8") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def compose(text: str, shown: str) -> yaml.MappingNode:
+    """Parse YAML text into a node tree whose root must be a mapping."""
+    try:
+        root = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ContentError(shown, line, col, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise ContentError(shown, 1, 1, f"invalid YAML: {exc}") from None
+    if root is None:
+        raise ContentError(shown, 1, 1, "file is empty; expected a mapping of keys to values")
+    if not isinstance(root, yaml.MappingNode):
+        raise where(root, shown).error(
+            f"expected a mapping of keys to values at the top level, found {describe(root)}")
+    return root
+
+
+def describe(node: yaml.Node) -> str:
+    """Name a node's shape for an error message."""
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag.endswith(":null"):
+        return "nothing"
+    return f"'{node.value}'" if len(node.value) <= 40 else "a text value"
+
+
+class Checker:
+    """Convert nodes of one file to plain values, collecting every error."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.errors: list[ContentError] = []
+        self._seen: set[int] = set()
+
+    def fail(self, node: yaml.Node, message: str) -> None:
+        """Record an error at a node."""
+        self.errors.append(where(node, self.path).error(message))
+
+    def mapping(self, node: yaml.Node, schema: dict[str, Field], what: str) -> dict[str, tuple[Any, Where]]:
+        """Check a mapping node; return key -> (value, position) for valid keys."""
+        if not self._fresh(node):
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{what} must be a mapping of keys to values, found {describe(node)}")
+            return {}
+        out: dict[str, tuple[Any, Where]] = {}
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None or key not in schema:
+                self._unknown_key(key_node, key, schema, what)
+            elif key in seen:
+                self.fail(key_node, f"duplicate key '{key}' in {what}")
+            else:
+                seen.add(key)
+                value = self.value(value_node, schema[key].type, key)
+                if value is not None:
+                    out[key] = (value, where(value_node, self.path))
+        for key, spec in schema.items():
+            if spec.required and key not in seen:
+                self.fail(node, f"{what} is missing required key '{key}'")
+        return out
+
+    def _unknown_key(self, key_node: yaml.Node, key: str | None, schema: dict, what: str) -> None:
+        """Record an unknown key, suggesting the closest known one."""
+        if key is None:
+            self.fail(key_node, f"keys in {what} must be plain names")
+            return
+        close = difflib.get_close_matches(key, list(schema), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(schema)}"
+        self.fail(key_node, f"unknown key '{key}' in {what}{hint}")
+
+    def value(self, node: yaml.Node, kind: Any, name: str) -> Any:
+        """Convert one value node to the given type, or record an error and return None."""
+        if isinstance(kind, dict):
+            return self.mapping(node, kind, f"'{name}'")
+        if not self._fresh(node):
+            return None
+        if isinstance(kind, ListOf):
+            return self._list(node, kind.item, name)
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(node, f"'{name}' must be {KIND_TEXT[kind]}, found {describe(node)}")
+            return None
+        if node.tag not in PLAIN_TAGS:
+            self.fail(node, f"YAML tag '{node.tag}' is not allowed; write plain values only")
+            return None
+        return self._scalar(node, kind, name)
+
+    def _list(self, node: yaml.Node, item: Any, name: str) -> list | None:
+        """Convert a sequence node, each item to the item type."""
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, f"'{name}' must be a list, found {describe(node)}")
+            return None
+        out = []
+        for child in node.value:
+            value = self.value(child, item, name if isinstance(item, dict) else f"item of '{name}'")
+            if value is not None:
+                out.append((value, where(child, self.path)))
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode, kind: str, name: str) -> Any:
+        """Convert a scalar node by kind; None (with an error) when it does not fit."""
+        raw = node.value
+        if node.tag.endswith(":null") and kind != "str":
+            self.fail(node, f"'{name}' is empty; it must be {KIND_TEXT[kind]}")
+            return None
+        if kind == "str":
+            return "" if node.tag.endswith(":null") else raw
+        if kind == "id":
+            if not ID_RE.match(raw):
+                self.fail(node, f"'{name}' has illegal id '{raw}': {ID_RULE}")
+                return None
+            return raw
+        if kind == "date":
+            return self._date(node, name)
+        if kind == "int":
+            if node.tag.endswith(":int") and re.fullmatch(r"[+-]?\d+", raw):
+                return int(raw)
+        elif kind == "bool":
+            if node.tag.endswith(":bool"):
+                return raw.lower() in ("true", "yes", "on", "y")
+        self.fail(node, f"'{name}' must be {KIND_TEXT[kind]}, found '{raw}'")
+        return None
+
+    def _date(self, node: yaml.ScalarNode, name: str) -> dt.date | None:
+        """Convert a YYYY-MM-DD scalar to a date."""
+        raw = node.value
+        if DATE_RE.match(raw):
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                pass
+        self.fail(node, f"'{name}' must be a date written YYYY-MM-DD, found '{raw}'")
+        return None
+
+    def _fresh(self, node: yaml.Node) -> bool:
+        """Refuse YAML aliases (a node seen twice), which could expand without bound."""
+        if id(node) in self._seen:
+            self.fail(node, "YAML aliases (*name) are not supported; write the value out")
+            return False
+        self._seen.add(id(node))
+        return True
+
+
+KIND_TEXT = {
+    "str": "text", "id": "an id", "date": "a date written YYYY-MM-DD",
+    "int": "a whole number", "bool": "true or false",
+}
