@@ -20,6 +20,8 @@ class Page:
     """Template variables specific to this page."""
     title: str = ""
     """Page title (for the sitemap, feeds and the <title>)."""
+    deps: frozenset[str] = frozenset()
+    """Slugs of the briefings whose content the page shows (a change to one re-renders it)."""
 
     @property
     def root(self) -> str:
@@ -63,6 +65,10 @@ class Lookup:
         spans = self.articles[slug].spans
         return {aid: n for n, aid in enumerate(sorted(spans, key=lambda i: (spans[i], i)), 1)}
 
+    def speakers_of(self, slug: str) -> tuple[str, ...]:
+        """Return the ids of the speakers with statements in a briefing."""
+        return self.index.speakers_of[slug]
+
     def speaker(self, sid: str) -> Speaker:
         """Return a speaker by id."""
         return self.content.speakers[sid]
@@ -81,20 +87,36 @@ class Lookup:
 
 
 def plan(content: Content, index: Index) -> list[Page]:
-    """Return every page of the site with its own variables."""
-    pages = [Page("index.html", "index.html", {"slugs": index.newest}, content.site.title)]
+    """Return every page of the site with the variables it shows and the briefings it depends on."""
+    pages = [Page("index.html", "index.html", {"slugs": index.newest}, content.site.title,
+                  frozenset(index.newest))]
     for b in content.briefings:
         prev, nxt = index.neighbours[b.slug]
-        pages.append(Page(f"briefings/{b.slug}/index.html", "briefing.html",
-                          {"b": b, "prev": prev, "next": nxt}, b.title))
-    pages.append(Page("speakers/index.html", "speakers.html", {}, "Speakers"))
+        related = index.related[b.slug]
+        pages.append(Page(
+            f"briefings/{b.slug}/index.html", "briefing.html",
+            {"b": b, "prev": prev, "next": nxt, "related": related,
+             "speakers": index.speakers_of[b.slug], "also_mentioned": index.also_mentioned[b.slug]},
+            b.title, frozenset(filter(None, (b.slug, prev, nxt, *related)))))
+    rows = tuple((s, len(index.statements[s]), len(index.mentioned_in[s])) for s in content.speakers)
+    pages.append(Page("speakers/index.html", "speakers.html", {"rows": rows}, "Speakers"))
     for s in content.speakers.values():
-        pages.append(Page(f"speakers/{s.id}/index.html", "speaker.html", {"s": s}, s.name))
+        said, named = index.statements[s.id], index.mentioned_in[s.id]
+        pages.append(Page(f"speakers/{s.id}/index.html", "speaker.html",
+                          {"s": s, "statements": said, "mentioned_in": named}, s.name,
+                          frozenset([slug for slug, _ in said] + list(named))))
     pages.append(Page("documents/index.html", "documents.html", {}, "Documents"))
     for d in content.documents.values():
-        pages.append(Page(f"documents/{d.id}/index.html", "document.html", {"d": d}, d.title))
-    pages.append(Page("topics/index.html", "topics.html", {}, "Topics"))
+        cites = {p.id: index.citations.get(f"{d.id}/{p.id}", ()) for p in d.provisions}
+        pages.append(Page(f"documents/{d.id}/index.html", "document.html", {"d": d, "citations": cites},
+                          d.title, frozenset(slug for refs in cites.values() for slug, _ in refs)))
+    rows = tuple((t, len(index.topic_briefings[t])) for t in content.topics)
+    pages.append(Page("topics/index.html", "topics.html", {"rows": rows}, "Topics"))
     for t in content.topics.values():
-        pages.append(Page(f"topics/{t.id}/index.html", "topic.html", {"t": t}, t.title))
-    pages.append(Page("annotations/index.html", "annotations.html", {"kinds": KINDS}, "Annotations"))
+        slugs = index.topic_briefings[t.id]
+        pages.append(Page(f"topics/{t.id}/index.html", "topic.html", {"t": t, "slugs": slugs}, t.title,
+                          frozenset(slugs)))
+    by_kind = {k: index.by_kind[k] for k in KINDS}
+    pages.append(Page("annotations/index.html", "annotations.html", {"kinds": KINDS, "by_kind": by_kind},
+                      "Annotations", frozenset(slug for refs in by_kind.values() for slug, _ in refs)))
     return pages

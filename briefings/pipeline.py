@@ -76,8 +76,7 @@ def render_all(content: Content, articles: dict[str, Article], index: Index, pag
                templates: Path) -> dict[str, bytes]:
     """Render every page; collect template errors (one per template line) and raise them together."""
     env = environment(templates, content.site.allow_html)
-    common = {"site": content.site, "content": content, "index": index,
-              "lookup": Lookup(content, articles, index)}
+    common = {"site": content.site, "content": content, "lookup": Lookup(content, articles, index)}
     files, errors = {}, []
     for page in pages:
         try:
