@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
                    out=getattr(args, "out", Path("site")), base_url=getattr(args, "base_url", None))
     try:
         if args.command == "build":
-            result, stats, seconds = build(opts)
+            result, stats, seconds, search = build(opts)
+            if search:
+                print(search)
             print(f"built {result.pages} pages into {opts.out}: {stats.written} files written, "
                   f"{stats.unchanged} unchanged, in {seconds:.2f} s")
         elif args.command == "check":

@@ -14,6 +14,7 @@ from .load import load
 from .mentions import Mentions
 from .model import Article, Content
 from .pages import Lookup, Page, plan
+from .publish import extra_files, index_search
 from .render import environment, render_page, search_path
 from .write import WriteStats, check_out, write_site
 
@@ -57,6 +58,7 @@ def gather(opts: Options) -> Result:
     pages = plan(content, index)
     files = render_all(content, articles, index, pages, opts.templates)
     files.update(static_files(opts.templates))
+    files.update(extra_files(content.site))
     return Result(content=content, files=files, pages=len(pages))
 
 
@@ -101,14 +103,16 @@ def static_files(templates: Path) -> dict[str, bytes]:
     return files
 
 
-def build(opts: Options) -> tuple[Result, WriteStats, float]:
+def build(opts: Options, search: bool = True) -> tuple[Result, WriteStats, float, str]:
     """Build the site and swap it into the output folder; nothing is written if anything fails."""
     started = time.perf_counter()
     check_out(opts.out, {"project folder": Path.cwd(), "content folder": opts.content,
                          "templates folder": opts.templates})
     result = gather(opts)
-    stats = write_site(result.files, opts.out)
-    return result, stats, time.perf_counter() - started
+    status = []
+    finish = (lambda folder: status.append(index_search(folder))) if search else None
+    stats = write_site(result.files, opts.out, finish=finish)
+    return result, stats, time.perf_counter() - started, "".join(status)
 
 
 def check(opts: Options) -> Result:

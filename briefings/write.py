@@ -43,8 +43,12 @@ def check_out(out: Path, protected: dict[str, Path]) -> None:
                                            f"--out or empty it yourself")
 
 
-def write_site(files: dict[str, bytes], out: Path) -> WriteStats:
-    """Write every file into a fresh folder beside out, then exchange it with out in one step."""
+def write_site(files: dict[str, bytes], out: Path, finish=None) -> WriteStats:
+    """Write every file into a fresh folder beside out, then exchange it with out in one step.
+
+    finish(folder), when given, runs on the complete new folder just before the swap
+    (the search indexer writes its files there).
+    """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
@@ -53,6 +57,8 @@ def write_site(files: dict[str, bytes], out: Path) -> WriteStats:
     try:
         written = fill(tmp, files, out)
         (tmp / MARKER).write_text("This folder is made by briefings build; it is replaced on every build.\n")
+        if finish is not None:
+            finish(tmp)
         swap(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # after the swap this holds the previous site

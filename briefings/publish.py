@@ -1,0 +1,39 @@
+"""Files for publishing beside the pages: GitHub Pages markers, robots.txt, and the search index."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+from .model import SiteConfig
+
+
+def extra_files(site: SiteConfig) -> dict[str, bytes]:
+    """Return the non-page files every build writes."""
+    files = {
+        # GitHub Pages' branch route runs Jekyll unless told not to (it would hide _files).
+        ".nojekyll": b"",
+        "robots.txt": f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n".encode(),
+    }
+    if site.cname:
+        files["CNAME"] = (site.cname.strip() + "\n").encode()
+    return files
+
+
+def search_available() -> bool:
+    """Tell whether the Pagefind indexer (PyPI package 'pagefind' with its binary) is installed."""
+    return importlib.util.find_spec("pagefind") is not None
+
+
+def index_search(folder: Path) -> str:
+    """Build the Pagefind index inside a finished site folder; return a one-line status."""
+    if not search_available():
+        return "search skipped: pagefind is not installed (pip install 'pagefind[bin]')"
+    proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--silent"],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
+        return f"search skipped: pagefind failed ({tail[0]})"
+    return "search index built"
