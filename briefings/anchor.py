@@ -87,13 +87,13 @@ def mark(segments: list[Segment], spans: dict[str, tuple[int, int]], kinds: dict
             pending += 1
         cuts = {seg.start, seg.end}
         cuts.update(p for p, _, _ in events[pending:bisect_end(events, pending, seg.end)])
-        link = next(((s, e, h) for s, (e, h) in link_at.items() if seg.start <= s < seg.end), None)
-        if link:
-            cuts.update((link[0], link[1]))
-        if not active and len(cuts) == 2 and not link and not any_event(events, pending, seg.end):
+        seg_links = {s: (e, h) for s, (e, h) in link_at.items() if seg.start <= s < seg.end}
+        for s, (e, _) in seg_links.items():
+            cuts.update((s, e))
+        if not active and len(cuts) == 2 and not seg_links and not any_event(events, pending, seg.end):
             continue
         seg.token.meta = dict(seg.token.meta or {}, pieces=list(
-            pieces(seg, sorted(cuts), events, pending, active, order, kinds, spans, link)))
+            pieces(seg, sorted(cuts), events, pending, active, order, kinds, spans, seg_links)))
         while pending < len(events) and events[pending][0] < seg.end:
             pending += 1
 
@@ -119,7 +119,7 @@ def any_event(events: list, lo: int, pos: int) -> bool:
     return lo < len(events) and events[lo][0] < pos
 
 
-def pieces(seg, cuts, events, pending, active, order, kinds, spans, link):
+def pieces(seg, cuts, events, pending, active, order, kinds, spans, links):
     """Yield the pieces of one segment between consecutive cut points."""
     text = seg.token.content
     for a, b in zip(cuts, cuts[1:]):
@@ -131,8 +131,8 @@ def pieces(seg, cuts, events, pending, active, order, kinds, spans, link):
             text=text[a - seg.start:b - seg.start], ids=ids,
             kinds=tuple(dict.fromkeys(kinds[i] for i in ids)),
             starts=tuple(i for i in ids if spans[i][0] == a),
-            link_open=link[2] if link and a == link[0] else "",
-            link_close=bool(link) and b == link[1])
+            link_open=links[a][1] if a in links else "",
+            link_close=any(e == b for e, _ in links.values()))
 
 
 def note_slots(segments: list[Segment], spans: dict[str, tuple[int, int]]) -> dict[int, list[str]]:
