@@ -6,6 +6,7 @@ import difflib
 import hashlib
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError
@@ -48,20 +49,54 @@ def shown(path: Path) -> str:
         return str(path)
 
 
+@dataclass(frozen=True)
+class Shared:
+    """Everything in the content folder except the briefings: what each briefing is checked against."""
+
+    site: SiteConfig
+    """Settings from site.yml."""
+    files: dict[str, list[Path]]
+    """Section name -> its files."""
+    speakers: dict[str, Speaker]
+    """Speakers by id."""
+    documents: dict[str, Document]
+    """Documents by id."""
+    topic_files: dict[str, Topic]
+    """Topics that have a file, by id."""
+
+
 def load(content_dir: Path, errors: list[ContentError]) -> Content:
     """Read and validate the whole content folder, adding every error found to errors."""
+    shared = read_shared(content_dir, errors)
+    briefings = [b for slug, md, yml in pair_briefings(shared.files.get("briefings", []), errors)
+                 if (b := read_pair(slug, md, yml, shared, errors))]
+    return assemble(shared, briefings)
+
+
+def read_shared(content_dir: Path, errors: list[ContentError]) -> Shared:
+    """Read site.yml, the speakers, documents and topics, and list every content file."""
     site = read_site(content_dir, errors)
     files = list_files(content_dir, errors)
     speakers = {s.id: s for p in files.get("speakers", []) if (s := read_speaker(p, errors))}
     documents = {d.id: d for p in files.get("documents", []) if (d := read_document(p, errors))}
     topic_files = {t.id: t for p in files.get("topics", []) if (t := read_topic(p, errors))}
-    briefings = read_briefings(files.get("briefings", []), errors)
-    topics = collect_topics(topic_files, briefings)
-    for b in briefings:
-        check_references(b, speakers, documents, errors)
-    return Content(site=site, briefings=tuple(sorted(briefings, key=lambda b: (b.date, b.slug))),
-                   speakers=dict(sorted(speakers.items())), documents=dict(sorted(documents.items())),
-                   topics=topics)
+    return Shared(site, files, speakers, documents, topic_files)
+
+
+def read_pair(slug: str, md: Path, yml: Path, shared: Shared, errors: list[ContentError]) -> Briefing | None:
+    """Read one briefing's article and sidecar and check the ids it uses against the shared content."""
+    b = read_briefing(slug, md, yml, errors)
+    if b:
+        check_references(b, shared.speakers, shared.documents, errors)
+    return b
+
+
+def assemble(shared: Shared, briefings: list[Briefing]) -> Content:
+    """Put the shared content and the briefings together, in the model's order."""
+    return Content(site=shared.site, briefings=tuple(sorted(briefings, key=lambda b: (b.date, b.slug))),
+                   speakers=dict(sorted(shared.speakers.items())),
+                   documents=dict(sorted(shared.documents.items())),
+                   topics=collect_topics(shared.topic_files, briefings))
 
 
 def read_yaml(path: Path, schema: dict, what: str, errors: list[ContentError]) -> dict | None:
@@ -189,13 +224,13 @@ def collect_topics(files: dict[str, Topic], briefings: list[Briefing]) -> dict[s
     return dict(sorted(topics.items()))
 
 
-def read_briefings(paths: list[Path], errors: list[ContentError]) -> list[Briefing]:
-    """Pair each article with its sidecar and read both."""
+def pair_briefings(paths: list[Path], errors: list[ContentError]) -> list[tuple[str, Path, Path]]:
+    """Return (slug, article, sidecar) for every complete pair with a legal, unique slug."""
     by_stem: dict[Path, dict[str, Path]] = {}
     for path in paths:
         if path.suffix in (".md", ".yml"):
             by_stem.setdefault(path.with_suffix(""), {})[path.suffix] = path
-    briefings, slugs = [], {}
+    pairs, slugs = [], {}
     for stem, pair in sorted(by_stem.items()):
         if not check_stem(stem.with_suffix(".md"), errors):
             continue
@@ -212,10 +247,8 @@ def read_briefings(paths: list[Path], errors: list[ContentError]) -> list[Briefi
                                        f"duplicate slug '{stem.name}': also used by {slugs[stem.name]}"))
             continue
         slugs[stem.name] = shown(pair[".md"])
-        b = read_briefing(stem.name, pair[".md"], pair[".yml"], errors)
-        if b:
-            briefings.append(b)
-    return briefings
+        pairs.append((stem.name, pair[".md"], pair[".yml"]))
+    return pairs
 
 
 def read_briefing(slug: str, md: Path, yml: Path, errors: list[ContentError]) -> Briefing | None:
