@@ -75,6 +75,10 @@ def load(content_dir: Path, errors: list[ContentError]) -> Content:
 
 def read_shared(content_dir: Path, errors: list[ContentError]) -> Shared:
     """Read site.yml, the speakers, documents and topics, and list every content file."""
+    if not content_dir.is_dir():
+        errors.append(ContentError(shown(content_dir), 1, 1, f"content folder {shown(content_dir)} does "
+                                   f"not exist; run in your project folder or pass --content"))
+        return Shared(SiteConfig(title=""), {}, {}, {}, {})
     site = read_site(content_dir, errors)
     files = list_files(content_dir, errors)
     speakers = {s.id: s for p in files.get("speakers", []) if (s := read_speaker(p, errors))}
@@ -87,8 +91,14 @@ def read_pair(slug: str, md: Path, yml: Path, shared: Shared, errors: list[Conte
     """Read one briefing's article and sidecar and check the ids it uses against the shared content."""
     b = read_briefing(slug, md, yml, errors)
     if b:
-        check_references(b, shared.speakers, shared.documents, errors)
+        check_references(b, shared.speakers, shared.documents, errors, unusable(shared))
     return b
+
+
+def unusable(shared: Shared) -> set[str]:
+    """Return ids of speaker and document files that failed to load (their errors are reported)."""
+    stems = {p.stem for section in ("speakers", "documents") for p in shared.files.get(section, [])}
+    return stems - shared.speakers.keys() - shared.documents.keys()
 
 
 def assemble(shared: Shared, briefings: list[Briefing]) -> Content:
@@ -313,16 +323,20 @@ def derive_id(quote: str, prefix: str, suffix: str, occurrence: int) -> str:
     return f"{stem}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
 
 
-def check_references(b: Briefing, speakers: dict, documents: dict, errors: list[ContentError]) -> None:
-    """Check that every id a briefing uses exists, and that annotation ids are unique."""
+def check_references(b: Briefing, speakers: dict, documents: dict, errors: list[ContentError],
+                     broken: set[str] = frozenset()) -> None:
+    """Check that every id a briefing uses exists, and that annotation ids are unique.
+
+    Ids in broken name files that exist but failed to load: reported once there, not at every use.
+    """
     seen: set[str] = set()
     for a in b.annotations:
         if a.id in seen:
             errors.append(a.at("id").error(f"duplicate annotation id '{a.id}'"))
         seen.add(a.id)
-        if a.speaker and a.speaker not in speakers:
+        if a.speaker and a.speaker not in speakers and a.speaker not in broken:
             errors.append(a.at("speaker").error(f"unknown speaker '{a.speaker}'{suggest(a.speaker, speakers)}"))
-        if a.provision:
+        if a.provision and a.provision.partition("/")[0] not in broken:
             errors.extend(check_provision(a, documents))
 
 
@@ -334,7 +348,8 @@ def check_provision(a: Annotation, documents: dict) -> list[ContentError]:
                               f"{suggest(doc_id, documents)}")]
     ids = [p.id for p in documents[doc_id].provisions]
     if prov_id not in ids:
-        return [a.at("provision").error(f"unknown provision '{a.provision}'{suggest(prov_id, ids)}"
+        refs = [f"{doc_id}/{i}" for i in ids]  # suggest the whole reference to write, not half of it
+        return [a.at("provision").error(f"unknown provision '{a.provision}'{suggest(a.provision, refs)}"
                               f" (write 'document-id/provision-id')")]
     return []
 

@@ -20,8 +20,12 @@ Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 ID_RULE = "ids use lowercase a-z, 0-9 and single hyphens between them"
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+YAML_TAG = "tag:yaml.org,2002:"
 # Tags the safe resolver gives plain scalars; anything else (e.g. !!python/object) is refused.
-PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+PLAIN_TAGS = {f"{YAML_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+# Explicit tags also reach mappings and lists (!!set, !!omap, !!python/object:x {..}); refuse those too.
+SHAPE_TAGS = {yaml.MappingNode: {f"{YAML_TAG}map"}, yaml.SequenceNode: {f"{YAML_TAG}seq"},
+              yaml.ScalarNode: PLAIN_TAGS}
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,9 @@ def read_text(path: Path, shown: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        begin = data.rfind(b"\n", 0, exc.start) + 1
+        # Columns count characters like YAML's marks do: decode the valid start of the line.
+        column = len(data[begin:exc.start].decode("utf-8-sig" if begin == 0 else "utf-8")) + 1
         bad = data[exc.start]
         raise ContentError(shown, line, column,
                            f"file is not valid UTF-8 (byte 0x{bad:02x}); save it as UTF-8") from None
@@ -70,14 +76,31 @@ def compose(text: str, shown: str) -> yaml.MappingNode:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         raise ContentError(shown, line, col, f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        # No mark here, and libyaml counts position in bytes: find the character itself instead.
+        pos = max(0, text.find(chr(exc.character)))
+        line, col = text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos)
+        raise ContentError(shown, line, col, f"invalid YAML: character U+{exc.character:04X} is not "
+                                             f"allowed ({exc.reason})") from None
     except yaml.YAMLError as exc:
-        raise ContentError(shown, 1, 1, f"invalid YAML: {exc}") from None
+        first = (str(exc).strip().splitlines() or ["unreadable"])[0]  # one line per error, always
+        raise ContentError(shown, 1, 1, f"invalid YAML: {first}") from None
     if root is None:
         raise ContentError(shown, 1, 1, "file is empty; expected a mapping of keys to values")
+    if bad_tag(root):
+        raise where(root, shown).error(bad_tag(root))
     if not isinstance(root, yaml.MappingNode):
         raise where(root, shown).error(
             f"expected a mapping of keys to values at the top level, found {describe(root)}")
     return root
+
+
+def bad_tag(node: yaml.Node) -> str:
+    """Return why a node's tag is refused, or nothing when it is a plain value, list or mapping."""
+    if node.tag in SHAPE_TAGS.get(type(node), ()):
+        return ""
+    tag = node.tag.replace(YAML_TAG, "!!", 1) if node.tag.startswith(YAML_TAG) else node.tag
+    return f"YAML tag '{tag}' is not allowed; write plain values only"
 
 
 def describe(node: yaml.Node) -> str:
@@ -105,7 +128,7 @@ class Checker:
 
     def mapping(self, node: yaml.Node, schema: dict[str, Field], what: str) -> dict[str, tuple[Any, Where]]:
         """Check a mapping node; return key -> (value, position) for valid keys."""
-        if not self._fresh(node):
+        if not self._fresh(node) or not self._plain(node):
             return {}
         if not isinstance(node, yaml.MappingNode):
             self.fail(node, f"{what} must be a mapping of keys to values, found {describe(node)}")
@@ -114,13 +137,18 @@ class Checker:
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None and not self._plain(key_node):
+                continue
             if key is None or key not in schema:
                 self._unknown_key(key_node, key, schema, what)
             elif key in seen:
                 self.fail(key_node, f"duplicate key '{key}' in {what}")
             else:
                 seen.add(key)
-                value = self.value(value_node, schema[key].type, key)
+                value = self.value(value_node, schema[key].type, f"'{key}'")
+                if schema[key].required and isinstance(value, str) and not value.strip():
+                    # A required text left blank is as missing as an absent key.
+                    self.fail(value_node, f"'{key}' is empty; {what} needs it")
                 if value is not None:
                     out[key] = (value, where(value_node, self.path))
         for key, spec in schema.items():
@@ -138,29 +166,31 @@ class Checker:
         self.fail(key_node, f"unknown key '{key}' in {what}{hint}")
 
     def value(self, node: yaml.Node, kind: Any, name: str) -> Any:
-        """Convert one value node to the given type, or record an error and return None."""
+        """Convert one value node to the given type, or record an error and return None.
+
+        name labels the value in messages, quoted as the user sees it: "'title'", "'topics' item".
+        """
         if isinstance(kind, dict):
-            return self.mapping(node, kind, f"'{name}'")
-        if not self._fresh(node):
+            return self.mapping(node, kind, name)
+        if not self._fresh(node) or not self._plain(node):
             return None
         if isinstance(kind, ListOf):
             return self._list(node, kind.item, name)
         if not isinstance(node, yaml.ScalarNode):
-            self.fail(node, f"'{name}' must be {KIND_TEXT[kind]}, found {describe(node)}")
-            return None
-        if node.tag not in PLAIN_TAGS:
-            self.fail(node, f"YAML tag '{node.tag}' is not allowed; write plain values only")
+            self.fail(node, f"{name} must be {KIND_TEXT[kind]}, found {describe(node)}")
             return None
         return self._scalar(node, kind, name)
 
     def _list(self, node: yaml.Node, item: Any, name: str) -> list | None:
-        """Convert a sequence node, each item to the item type."""
+        """Convert a sequence node, each item to the item type; a blank value is an empty list."""
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+            return []  # 'topics:' with nothing after it means none, like leaving the key out
         if not isinstance(node, yaml.SequenceNode):
-            self.fail(node, f"'{name}' must be a list, found {describe(node)}")
+            self.fail(node, f"{name} must be a list, found {describe(node)}")
             return None
         out = []
         for child in node.value:
-            value = self.value(child, item, name if isinstance(item, dict) else f"item of '{name}'")
+            value = self.value(child, item, f"{name} item")
             if value is not None:
                 out.append((value, where(child, self.path)))
         return out
@@ -169,13 +199,13 @@ class Checker:
         """Convert a scalar node by kind; None (with an error) when it does not fit."""
         raw = node.value
         if node.tag.endswith(":null") and kind != "str":
-            self.fail(node, f"'{name}' is empty; it must be {KIND_TEXT[kind]}")
+            self.fail(node, f"{name} is empty; it must be {KIND_TEXT[kind]}")
             return None
         if kind == "str":
             return "" if node.tag.endswith(":null") else raw
         if kind == "id":
             if not ID_RE.match(raw):
-                self.fail(node, f"'{name}' has illegal id '{raw}': {ID_RULE}")
+                self.fail(node, f"{name} has illegal id '{raw}': {ID_RULE}")
                 return None
             return raw
         if kind == "date":
@@ -186,7 +216,7 @@ class Checker:
         elif kind == "bool":
             if node.tag.endswith(":bool"):
                 return raw.lower() in ("true", "yes", "on", "y")
-        self.fail(node, f"'{name}' must be {KIND_TEXT[kind]}, found '{raw}'")
+        self.fail(node, f"{name} must be {KIND_TEXT[kind]}, found '{raw}'")
         return None
 
     def _date(self, node: yaml.ScalarNode, name: str) -> dt.date | None:
@@ -197,8 +227,15 @@ class Checker:
                 return dt.date.fromisoformat(raw)
             except ValueError:
                 pass
-        self.fail(node, f"'{name}' must be a date written YYYY-MM-DD, found '{raw}'")
+        self.fail(node, f"{name} must be a date written YYYY-MM-DD, found '{raw}'")
         return None
+
+    def _plain(self, node: yaml.Node) -> bool:
+        """Refuse explicit YAML tags other than the plain ones, which could mean code or odd types."""
+        problem = bad_tag(node)
+        if problem:
+            self.fail(node, problem)
+        return not problem
 
     def _fresh(self, node: yaml.Node) -> bool:
         """Refuse YAML aliases (a node seen twice), which could expand without bound."""
