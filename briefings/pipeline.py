@@ -12,7 +12,7 @@ from .errors import ContentError, flatten, raise_all
 from .index import Index, build_index
 from .load import load
 from .mentions import Mentions
-from .model import Article, Content
+from .model import Article, Briefing, Content, SiteConfig
 from .pages import Lookup, Page, plan
 from .publish import extra_files, index_search
 from .render import environment, render_page, search_path
@@ -49,9 +49,7 @@ def gather(opts: Options) -> Result:
     """Load, anchor, index and render the whole site in memory; raise every content error."""
     errors: list[ContentError] = []
     content = load(opts.content, errors)
-    if opts.base_url:
-        base = opts.base_url if opts.base_url.endswith("/") else opts.base_url + "/"
-        content = dataclasses.replace(content, site=dataclasses.replace(content.site, base_url=base))
+    content = dataclasses.replace(content, site=with_base_url(content.site, opts.base_url))
     articles = anchor_all(content, errors)
     raise_all(errors)
     index = build_index(content, articles)
@@ -62,23 +60,46 @@ def gather(opts: Options) -> Result:
     return Result(content=content, files=files, pages=len(pages))
 
 
+def with_base_url(site: SiteConfig, base_url: str | None) -> SiteConfig:
+    """Return the settings with --base-url (when given) in place of site.yml's."""
+    if not base_url:
+        return site
+    return dataclasses.replace(site, base_url=base_url if base_url.endswith("/") else base_url + "/")
+
+
 def anchor_all(content: Content, errors: list[ContentError]) -> dict[str, Article]:
     """Parse and anchor every briefing, collecting the errors of all of them."""
     mentions = Mentions(content.speakers)
     articles = {}
     for b in content.briefings:
-        try:
-            articles[b.slug] = anchor(b, content.site.allow_html, mentions)
-        except ExceptionGroup as group:
-            errors.extend(flatten(group))
+        if (art := anchor_one(b, content.site, mentions, errors)) is not None:
+            articles[b.slug] = art
     return articles
+
+
+def anchor_one(b: Briefing, site: SiteConfig, mentions: Mentions, errors: list[ContentError]) -> Article | None:
+    """Parse and anchor one briefing; None (with its errors added) when a quote cannot be anchored."""
+    try:
+        return anchor(b, site.allow_html, mentions)
+    except ExceptionGroup as group:
+        errors.extend(flatten(group))
+        return None
 
 
 def render_all(content: Content, articles: dict[str, Article], index: Index, pages: list[Page],
                templates: Path) -> dict[str, bytes]:
     """Render every page; collect template errors (one per template line) and raise them together."""
     env = environment(templates, content.site.allow_html)
-    common = {"site": content.site, "content": content, "lookup": Lookup(content, articles, index)}
+    return render_pages(env, common_context(content, articles, index), pages)
+
+
+def common_context(content: Content, articles: dict[str, Article], index: Index) -> dict:
+    """Return the variables every page gets."""
+    return {"site": content.site, "content": content, "lookup": Lookup(content, articles, index)}
+
+
+def render_pages(env, common: dict, pages: list[Page]) -> dict[str, bytes]:
+    """Render the given pages; collect template errors and raise them together."""
     files, errors = {}, []
     for page in pages:
         try:
