@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from .errors import flatten
+from .errors import ContentError, flatten
 from .pipeline import Options, build, check
 
 
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             from .serve import serve
             return serve(opts, args.host, args.port)
     except (Exception, ExceptionGroup) as exc:
-        errors = flatten(exc)
+        errors = flatten(exc) or os_error(exc)
         if not errors:
             raise
         for e in errors:
@@ -61,3 +62,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def os_error(exc: BaseException) -> list[ContentError]:
+    """Turn a file the system refused (unreadable, unwritable, wrong type) into a located error."""
+    if not isinstance(exc, OSError) or not exc.filename:
+        return []  # anything else is a bug in briefings: let its traceback through
+    return [ContentError(shown(exc.filename), 1, 1, f"cannot use this path: {exc.strerror or exc}")]
+
+
+def shown(path) -> str:
+    """Return a path relative to the working folder when possible."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)

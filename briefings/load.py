@@ -271,8 +271,8 @@ def read_briefing(slug: str, md: Path, yml: Path, errors: list[ContentError]) ->
     if not body.strip():
         errors.append(ContentError(shown(md), 1, 1, "article is empty"))
     f = read_yaml(yml, SIDECAR, "sidecar", errors)
-    if f is None:
-        return None
+    if f is None or not body.strip():
+        return None  # an empty article would only add 'quote not found' for every annotation
     src = get(f, "source")
     annotations = [make_annotation(a, at, errors) for a, at in get(f, "annotations", [])]
     firsts: dict[str, Where] = {}

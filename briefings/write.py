@@ -35,8 +35,11 @@ def check_out(out: Path, protected: dict[str, Path]) -> None:
         if target == p or target in p.parents:
             raise ContentError(str(out), 1, 1, f"refusing to build into {out}: it is or contains the "
                                                f"{what}; choose another --out")
-    if target.exists() and not target.is_dir():
-        raise ContentError(str(out), 1, 1, f"refusing to build into {out}: it is a file, not a folder")
+    # The nearest existing folder on the way must be a folder, or the output cannot be made there.
+    existing = next(p for p in (target, *target.parents) if p.exists())
+    if not existing.is_dir():
+        what = "it is" if existing == target else f"{os.path.relpath(existing)} is"
+        raise ContentError(str(out), 1, 1, f"refusing to build into {out}: {what} a file, not a folder")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
         raise ContentError(str(out), 1, 1, f"refusing to replace {out}: it is not empty and was not "
                                            f"made by briefings (no {MARKER} file in it); choose another "
