@@ -53,14 +53,15 @@ def where(node: yaml.Node, path: str) -> Where:
 
 def read_text(path: Path, shown: str) -> str:
     """Read a UTF-8 file (BOM allowed), normalising CRLF and CR to LF."""
-    data = path.read_bytes()
+    # Drop the BOM first: utf-8-sig would report error offsets that no longer count it.
+    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         begin = data.rfind(b"\n", 0, exc.start) + 1
         # Columns count characters like YAML's marks do: decode the valid start of the line.
-        column = len(data[begin:exc.start].decode("utf-8-sig" if begin == 0 else "utf-8")) + 1
+        column = len(data[begin:exc.start].decode("utf-8")) + 1
         bad = data[exc.start]
         raise ContentError(shown, line, column,
                            f"file is not valid UTF-8 (byte 0x{bad:02x}); save it as UTF-8") from None
