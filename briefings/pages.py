@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .index import Index
+from .publish import search_available
+from .structured import jsonld
 from .model import KINDS, Annotation, Article, Briefing, Content, Document, Provision, Speaker
 
 
@@ -22,6 +24,8 @@ class Page:
     """Page title (for the sitemap, feeds and the <title>)."""
     deps: frozenset[str] = frozenset()
     """Slugs of the briefings whose content the page shows (a change to one re-renders it)."""
+    absolute: bool = False
+    """Whether links must be absolute (built from base_url), as on 404.html, served at any depth."""
 
     @property
     def root(self) -> str:
@@ -68,6 +72,17 @@ class Lookup:
     def speakers_of(self, slug: str) -> tuple[str, ...]:
         """Return the ids of the speakers with statements in a briefing."""
         return self.index.speakers_of[slug]
+
+    def statement_html(self, slug: str, aid: str) -> str:
+        """Return a statement as HTML for feeds: the quote, where it was said, and the note."""
+        from html import escape
+        b = self.briefings[slug]
+        return (f"<blockquote><p>{escape(self.quote_text(slug, aid))}</p></blockquote>"
+                f"<p>{escape(b.title)}, {b.date.isoformat()}</p>{self.articles[slug].notes[aid]}")
+
+    def jsonld(self, page: Page) -> dict | None:
+        """Return a page's schema.org structured data."""
+        return jsonld(page, self.content.site, self)
 
     def speaker(self, sid: str) -> Speaker:
         """Return a speaker by id."""
@@ -119,4 +134,28 @@ def plan(content: Content, index: Index) -> list[Page]:
     by_kind = {k: index.by_kind[k] for k in KINDS}
     pages.append(Page("annotations/index.html", "annotations.html", {"kinds": KINDS, "by_kind": by_kind},
                       "Annotations", frozenset(slug for refs in by_kind.values() for slug, _ in refs)))
+    pages.append(Page("search/index.html", "search.html", {"search": search_available()}, "Search"))
+    pages.append(Page("404.html", "404.html", {}, "Page not found", absolute=True))
+    return pages + feeds(content, index) + [sitemap(content, pages)]
+
+
+def feeds(content: Content, index: Index) -> list[Page]:
+    """Return the Atom feeds: every briefing, and each speaker's statements."""
+    dates = {b.slug: b.date.isoformat() for b in content.briefings}
+    newest = dates[index.newest[0]] if index.newest else "1970-01-01"
+    pages = [Page("feed.xml", "feed.xml", {"slugs": index.newest, "updated": newest},
+                  content.site.title, frozenset(index.newest))]
+    for s in content.speakers.values():
+        said = index.statements[s.id]
+        pages.append(Page(f"speakers/{s.id}/feed.xml", "speaker_feed.xml",
+                          {"s": s, "statements": said, "updated": dates[said[0][0]] if said else newest},
+                          s.name, frozenset(slug for slug, _ in said)))
     return pages
+
+
+def sitemap(content: Content, pages: list[Page]) -> Page:
+    """Return the sitemap page listing every HTML page's URL (briefings with their date)."""
+    dates = {f"briefings/{b.slug}/": b.date for b in content.briefings}
+    urls = tuple((p.url, dates.get(p.url)) for p in pages
+                 if p.path.endswith("index.html"))
+    return Page("sitemap.xml", "sitemap.xml", {"urls": urls}, "Sitemap")

@@ -13,6 +13,7 @@ from .index import Index, build_index
 from .load import load
 from .mentions import Mentions
 from .model import Article, Briefing, Content, SiteConfig
+from .export import annotation_collection, export_json
 from .pages import Lookup, Page, plan
 from .publish import extra_files, index_search
 from .render import environment, render_page, search_path
@@ -103,13 +104,24 @@ def render_pages(env, common: dict, pages: list[Page]) -> dict[str, bytes]:
     files, errors = {}, []
     for page in pages:
         try:
+            root = common["site"].base_url if page.absolute else page.root
             html = render_page(env, page.template, {**common, **page.context, "page": page,
-                                                     "root": page.root})
+                                                     "root": root})
             files[page.path] = html.encode("utf-8")
+            if page.template == "briefing.html":
+                files.update(annotation_export(page, html, common["lookup"]))
         except ContentError as exc:
             errors.append(exc)
     raise_all(errors)
     return files
+
+
+def annotation_export(page: Page, html: str, lookup: Lookup) -> dict[str, bytes]:
+    """Return a briefing's W3C annotation export, anchored in its rendered page."""
+    b = page.context["b"]
+    names = {sid: s.name for sid, s in lookup.content.speakers.items()}
+    collection = annotation_collection(b, html, lookup.content.site, lookup.article(b.slug).notes, names)
+    return {f"briefings/{b.slug}/annotations.jsonld": export_json(collection)}
 
 
 def static_files(templates: Path) -> dict[str, bytes]:

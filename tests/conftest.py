@@ -74,3 +74,16 @@ def demo_site(tmp_path_factory) -> Path:
                   "--out", str(out), cwd=ROOT)
     assert run.code == 0, run.err
     return out
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip a test whose tool is missing - but under CI=true a missing tool is a failure."""
+    if available:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI must install it: see scripts/setup-tests.sh)")
+    pytest.skip(f"{reason}; run scripts/setup-tests.sh to install it")
+
+
+SHARED = ROOT.parent / "shared"
+NODE_MODULES = ROOT / "node_modules"
