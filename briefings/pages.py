@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .index import Index
+from .model import KINDS, Content
 from .publish import search_available
-from .structured import jsonld
-from .model import KINDS, Annotation, Article, Briefing, Content, Document, Provision, Speaker
 
 
 @dataclass(frozen=True)
@@ -38,73 +37,46 @@ class Page:
         return self.path.removesuffix("index.html")
 
 
-class Lookup:
-    """Helpers templates call to follow ids to objects."""
+@dataclass(frozen=True)
+class Pager:
+    """Where a page sits in a paginated listing."""
 
-    def __init__(self, content: Content, articles: dict[str, Article], index: Index) -> None:
-        self.content, self.articles, self.index = content, articles, index
-        self.briefings = {b.slug: b for b in content.briefings}
-        self.annotations = {(b.slug, a.id): a for b in content.briefings for a in b.annotations}
-        self.provisions = {f"{d.id}/{p.id}": p for d in content.documents.values() for p in d.provisions}
+    number: int
+    """1-based number of this page."""
+    count: int
+    """How many pages the listing has."""
+    prefix: str
+    """URL of the listing's first page, relative to the site root."""
+    total: int = 0
+    """How many entries the whole listing has."""
 
-    def briefing(self, slug: str) -> Briefing:
-        """Return a briefing by slug."""
-        return self.briefings[slug]
+    def url(self, n: int) -> str:
+        """Return the URL of page n, relative to the site root."""
+        return self.prefix if n == 1 else f"{self.prefix}page/{n}/"
 
-    def article(self, slug: str) -> Article:
-        """Return a briefing's anchored article."""
-        return self.articles[slug]
 
-    def annotation(self, slug: str, aid: str) -> Annotation:
-        """Return an annotation by briefing slug and id."""
-        return self.annotations[(slug, aid)]
+def listing(prefix: str, template: str, items: tuple, size: int, context: dict, title: str,
+            deps=lambda chunk: frozenset()) -> list[Page]:
+    """Split a list into numbered pages at prefix, prefix/page/2/, ... (one page when empty)."""
+    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [()]
+    pages = []
+    for n, chunk in enumerate(chunks, 1):
+        pager = Pager(n, len(chunks), prefix, len(items))
+        pages.append(Page(f"{pager.url(n)}index.html", template, {**context, "items": chunk, "pager": pager},
+                          title if n == 1 else f"{title} (page {n})", deps(chunk)))
+    return pages
 
-    def quote_text(self, slug: str, aid: str) -> str:
-        """Return the text an annotation highlights, as it stands in the article."""
-        start, end = self.articles[slug].spans[aid]
-        return " ".join(self.articles[slug].text[start:end].split())
 
-    def note_numbers(self, slug: str) -> dict[str, int]:
-        """Return annotation id -> note number, numbered in reading order."""
-        spans = self.articles[slug].spans
-        return {aid: n for n, aid in enumerate(sorted(spans, key=lambda i: (spans[i], i)), 1)}
-
-    def speakers_of(self, slug: str) -> tuple[str, ...]:
-        """Return the ids of the speakers with statements in a briefing."""
-        return self.index.speakers_of[slug]
-
-    def statement_html(self, slug: str, aid: str) -> str:
-        """Return a statement as HTML for feeds: the quote, where it was said, and the note."""
-        from html import escape
-        b = self.briefings[slug]
-        return (f"<blockquote><p>{escape(self.quote_text(slug, aid))}</p></blockquote>"
-                f"<p>{escape(b.title)}, {b.date.isoformat()}</p>{self.articles[slug].notes[aid]}")
-
-    def jsonld(self, page: Page) -> dict | None:
-        """Return a page's schema.org structured data."""
-        return jsonld(page, self.content.site, self)
-
-    def speaker(self, sid: str) -> Speaker:
-        """Return a speaker by id."""
-        return self.content.speakers[sid]
-
-    def document(self, did: str) -> Document:
-        """Return a document by id."""
-        return self.content.documents[did]
-
-    def provision(self, ref: str) -> Provision:
-        """Return a provision by 'document/provision' reference."""
-        return self.provisions[ref]
-
-    def topic(self, tid: str):
-        """Return a topic by id."""
-        return self.content.topics[tid]
+def slugs_of(refs) -> frozenset[str]:
+    """Return the briefing slugs of (slug, annotation id) references."""
+    return frozenset(slug for slug, _ in refs)
 
 
 def plan(content: Content, index: Index) -> list[Page]:
     """Return every page of the site with the variables it shows and the briefings it depends on."""
-    pages = [Page("index.html", "index.html", {"slugs": index.newest}, content.site.title,
-                  frozenset(index.newest))]
+    size = content.site.page_size
+    pages = listing("", "index.html", index.newest, size, {}, content.site.title, frozenset)
+    pages += archives(content, index, size)
     for b in content.briefings:
         prev, nxt = index.neighbours[b.slug]
         related = index.related[b.slug]
@@ -113,30 +85,77 @@ def plan(content: Content, index: Index) -> list[Page]:
             {"b": b, "prev": prev, "next": nxt, "related": related,
              "speakers": index.speakers_of[b.slug], "also_mentioned": index.also_mentioned[b.slug]},
             b.title, frozenset(filter(None, (b.slug, prev, nxt, *related)))))
-    rows = tuple((s, len(index.statements[s]), len(index.mentioned_in[s])) for s in content.speakers)
-    pages.append(Page("speakers/index.html", "speakers.html", {"rows": rows}, "Speakers"))
-    for s in content.speakers.values():
-        said, named = index.statements[s.id], index.mentioned_in[s.id]
-        pages.append(Page(f"speakers/{s.id}/index.html", "speaker.html",
-                          {"s": s, "statements": said, "mentioned_in": named}, s.name,
-                          frozenset([slug for slug, _ in said] + list(named))))
-    pages.append(Page("documents/index.html", "documents.html", {}, "Documents"))
-    for d in content.documents.values():
-        cites = {p.id: index.citations.get(f"{d.id}/{p.id}", ()) for p in d.provisions}
-        pages.append(Page(f"documents/{d.id}/index.html", "document.html", {"d": d, "citations": cites},
-                          d.title, frozenset(slug for refs in cites.values() for slug, _ in refs)))
+    pages += speaker_pages(content, index, size)
+    pages += document_pages(content, index, size)
     rows = tuple((t, len(index.topic_briefings[t])) for t in content.topics)
     pages.append(Page("topics/index.html", "topics.html", {"rows": rows}, "Topics"))
     for t in content.topics.values():
-        slugs = index.topic_briefings[t.id]
-        pages.append(Page(f"topics/{t.id}/index.html", "topic.html", {"t": t, "slugs": slugs}, t.title,
-                          frozenset(slugs)))
-    by_kind = {k: index.by_kind[k] for k in KINDS}
-    pages.append(Page("annotations/index.html", "annotations.html", {"kinds": KINDS, "by_kind": by_kind},
-                      "Annotations", frozenset(slug for refs in by_kind.values() for slug, _ in refs)))
+        pages += listing(f"topics/{t.id}/", "topic.html", index.topic_briefings[t.id], size, {"t": t},
+                         t.title, frozenset)
+    pages += annotation_pages(index, size)
     pages.append(Page("search/index.html", "search.html", {"search": search_available()}, "Search"))
     pages.append(Page("404.html", "404.html", {}, "Page not found", absolute=True))
     return pages + feeds(content, index) + [sitemap(content, pages)]
+
+
+def archives(content: Content, index: Index, size: int) -> list[Page]:
+    """Return the archive: a page listing every month, and each month's briefings."""
+    months: dict[str, list[str]] = {}
+    dates = {b.slug: b.date for b in content.briefings}
+    for slug in index.newest:
+        months.setdefault(f"{dates[slug]:%Y/%m}", []).append(slug)
+    rows = tuple((m, len(slugs), dates[slugs[0]]) for m, slugs in months.items())
+    pages = [Page("archive/index.html", "archive.html", {"rows": rows}, "Archive")]
+    for month, slugs in months.items():
+        pages += listing(f"archive/{month}/", "month.html", tuple(slugs), size,
+                         {"when": dates[slugs[0]]}, f"{dates[slugs[0]]:%B %Y}", frozenset)
+    return pages
+
+
+def speaker_pages(content: Content, index: Index, size: int) -> list[Page]:
+    """Return the speakers index, each speaker's statements and the briefings that name them."""
+    rows = tuple((s, len(index.statements[s]), len(index.mentioned_in[s])) for s in content.speakers)
+    pages = [Page("speakers/index.html", "speakers.html", {"rows": rows}, "Speakers")]
+    for s in content.speakers.values():
+        named = index.mentioned_in[s.id]
+        first = named[:size]
+        pages += listing(f"speakers/{s.id}/", "speaker.html", index.statements[s.id], size,
+                         {"s": s, "mentioned_in": first, "mentioned_total": len(named)}, s.name,
+                         lambda chunk, first=first: slugs_of(chunk) | frozenset(first))
+        if len(named) > size:
+            pages += listing(f"speakers/{s.id}/mentioned/", "mentioned.html", named, size, {"s": s},
+                             f"Briefings that mention {s.name}", frozenset)
+    return pages
+
+
+def document_pages(content: Content, index: Index, size: int) -> list[Page]:
+    """Return each document with its provisions; long provision timelines get pages of their own."""
+    pages = [Page("documents/index.html", "documents.html", {}, "Documents")]
+    for d in content.documents.values():
+        cites = {p.id: index.citations.get(f"{d.id}/{p.id}", ()) for p in d.provisions}
+        shown = {pid: refs[:size] for pid, refs in cites.items()}
+        totals = {pid: len(refs) for pid, refs in cites.items()}
+        pages.append(Page(f"documents/{d.id}/index.html", "document.html",
+                          {"d": d, "citations": shown, "totals": totals}, d.title,
+                          frozenset(slug for refs in shown.values() for slug, _ in refs)))
+        for p in d.provisions:
+            if totals[p.id] > size:
+                pages += listing(f"documents/{d.id}/{p.id}/", "provision.html", cites[p.id], size,
+                                 {"d": d, "p": p}, f"{p.label}, {d.title}", slugs_of)
+    return pages
+
+
+def annotation_pages(index: Index, size: int) -> list[Page]:
+    """Return the annotations index (newest of each kind) and one paginated list per kind."""
+    by_kind = {k: index.by_kind[k][:size] for k in KINDS}
+    totals = {k: len(index.by_kind[k]) for k in KINDS}
+    pages = [Page("annotations/index.html", "annotations.html",
+                  {"kinds": KINDS, "by_kind": by_kind, "totals": totals}, "Annotations",
+                  frozenset(slug for refs in by_kind.values() for slug, _ in refs))]
+    for kind in KINDS:
+        pages += listing(f"annotations/{kind}/", "annotations_kind.html", index.by_kind[kind], size,
+                         {"kind": kind}, f"Annotations: {kind}s", slugs_of)
+    return pages
 
 
 def feeds(content: Content, index: Index) -> list[Page]:

@@ -14,7 +14,8 @@ from .load import load
 from .mentions import Mentions
 from .model import Article, Briefing, Content, SiteConfig
 from .export import annotation_collection, export_json
-from .pages import Lookup, Page, plan
+from .lookup import Lookup
+from .pages import Page, plan
 from .publish import extra_files, index_search
 from .render import environment, render_page, search_path
 from .write import WriteStats, check_out, write_site
