@@ -241,7 +241,9 @@ class Checker:
     def _fresh(self, node: yaml.Node) -> bool:
         """Refuse YAML aliases (a node seen twice), which could expand without bound."""
         if id(node) in self._seen:
-            self.fail(node, "YAML aliases (*name) are not supported; write the value out")
+            # The node is shared, so its position is the anchor's (&name): say so, not "here".
+            self.fail(node, "this value is reused through a YAML alias (*name); aliases are not "
+                            "supported, write the value out each time")
             return False
         self._seen.add(id(node))
         return True

@@ -198,7 +198,8 @@ def test_tagged_top_level_is_refused():
 
 def test_aliases_are_refused():
     errs = errors("title: &t Hello\nnames: [*t]\n")
-    assert errs == ["x.yml:1:8: error: YAML aliases (*name) are not supported; write the value out"]
+    assert errs == ["x.yml:1:8: error: this value is reused through a YAML alias (*name); aliases are not "
+                    "supported, write the value out each time"]
 
 
 def test_plain_explicit_tags_are_fine():
