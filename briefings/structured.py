@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .markdown import render_markdown
 from .textcontent import plain_text
 
@@ -22,6 +24,7 @@ def jsonld(page, site, lookup) -> dict | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def text_of(markdown: str, allow_html: bool) -> str:
     """Return Markdown as one line of plain text."""
     return plain_text(render_markdown(markdown, allow_html)) if markdown else ""
