@@ -46,11 +46,13 @@ def check_out(out: Path, protected: dict[str, Path]) -> None:
                                            f"--out or empty it yourself")
 
 
-def write_site(files: dict[str, bytes], out: Path, finish=None) -> WriteStats:
+def write_site(files: dict[str, bytes], out: Path, finish=None, replaced=None) -> WriteStats:
     """Write every file into a fresh folder beside out, then exchange it with out in one step.
 
     finish(folder), when given, runs on the complete new folder just before the swap
-    (the search indexer writes its files there).
+    (the search indexer writes its files there). replaced(folder), when given, receives the
+    folder holding the previous site after the swap and owns it (the preview keeps it as a spare);
+    otherwise that folder is deleted.
     """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -63,7 +65,12 @@ def write_site(files: dict[str, bytes], out: Path, finish=None) -> WriteStats:
         if finish is not None:
             finish(tmp)
         swap(tmp, out)
-    finally:
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if replaced is not None and tmp.exists():
+        replaced(tmp)
+    else:
         shutil.rmtree(tmp, ignore_errors=True)  # after the swap this holds the previous site
     return WriteStats(written=written, unchanged=len(files) - written)
 
