@@ -11,8 +11,9 @@ SAFE_DATA = re.compile(r"data:image/(?:png|gif|jpeg|webp)[;,]", re.I)
 # Characters browsers ignore inside a URL scheme (tabs, newlines, controls) are removed before judging.
 IGNORED = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 SCHEME = re.compile(r"\A([a-zA-Z][a-zA-Z0-9+.-]*):")
+# Dropped with their content. SVG and MathML go too: their animation elements can set URLs.
 DROP_TAGS = {"script", "iframe", "object", "embed", "frame", "frameset", "base", "meta", "link",
-             "style", "template", "noscript", "form"}
+             "style", "template", "noscript", "form", "svg", "math"}
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite",
              "data", "srcset", "ping", "longdesc", "lowsrc", "dynsrc", "manifest", "codebase"}
 VOID = {"area", "br", "col", "hr", "img", "input", "source", "track", "wbr"}
