@@ -56,8 +56,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         for e in errors:
             print(e, file=sys.stderr)
-        print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}; nothing was written"
-              if args.command != "check" else f"{len(errors)} error(s)", file=sys.stderr)
+        count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+        print(count if args.command == "check" else f"{count}; nothing was written", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -81,10 +81,28 @@ def read_shared(content_dir: Path, errors: list[ContentError]) -> Shared:
         return Shared(SiteConfig(title=""), {}, {}, {}, {})
     site = read_site(content_dir, errors)
     files = list_files(content_dir, errors)
-    speakers = {s.id: s for p in files.get("speakers", []) if (s := read_speaker(p, errors))}
-    documents = {d.id: d for p in files.get("documents", []) if (d := read_document(p, errors))}
-    topic_files = {t.id: t for p in files.get("topics", []) if (t := read_topic(p, errors))}
+    speakers = {s.id: s for p in one_per_id(files, "speakers", errors) if (s := read_speaker(p, errors))}
+    documents = {d.id: d for p in one_per_id(files, "documents", errors) if (d := read_document(p, errors))}
+    topic_files = {t.id: t for p in one_per_id(files, "topics", errors) if (t := read_topic(p, errors))}
     return Shared(site, files, speakers, documents, topic_files)
+
+
+def one_per_id(files: dict[str, list[Path]], section: str, errors: list[ContentError]) -> list[Path]:
+    """Return a section's .yml files, reporting .yaml files and a second file for the same id.
+
+    Without this, a .yaml file or a same-named file in a subfolder would be ignored silently.
+    """
+    kept: dict[str, Path] = {}
+    for path in files.get(section, []):
+        if path.suffix == ".yaml":
+            errors.append(ContentError(shown(path), 1, 1, f"rename this file to {path.stem}.yml: "
+                                                          f"content files end in .yml"))
+        elif path.suffix == ".yml" and path.stem in kept:
+            errors.append(ContentError(shown(path), 1, 1, f"duplicate id '{path.stem}': also used by "
+                                                          f"{shown(kept[path.stem])}"))
+        elif path.suffix == ".yml":
+            kept[path.stem] = path
+    return list(kept.values())
 
 
 def read_pair(slug: str, md: Path, yml: Path, shared: Shared, errors: list[ContentError]) -> Briefing | None:

@@ -233,4 +233,4 @@ def test_errors_nested_in_groups_are_all_printed(monkeypatch, capsys):
     monkeypatch.setattr(cli, "check", fail)
     assert cli.main(["check"]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        "b.yml:2:3: error: two", "a.yml:1:1: error: one", "2 error(s)"]
+        "b.yml:2:3: error: two", "a.yml:1:1: error: one", "2 errors"]

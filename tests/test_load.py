@@ -179,6 +179,10 @@ def test_missing_content_folder(tmp_path, monkeypatch):
      "content/speakers/Bob.yml:1:1: error: illegal file name 'Bob.yml': ids use lowercase a-z, 0-9 and "
      "single hyphens between them (rename the file)"),
     ({"content/briefings/first.md": " \n\n"}, "content/briefings/first.md:1:1: error: article is empty"),
+    ({"content/speakers/ana-berg.yml": None, "content/speakers/ana-berg.yaml": "name: Ana Berg\n"},
+     "content/speakers/ana-berg.yaml:1:1: error: rename this file to ana-berg.yml: content files end in .yml"),
+    ({"content/topics/old/peace.yml": "title: Peace\n", "content/topics/peace.yml": "title: Peace\n"},
+     "content/topics/old/peace.yml:1:1: error: duplicate id 'peace': also used by content/topics/peace.yml"),
     ({"content/site.yml": "title: T\npage_size: 0\n"},
      "content/site.yml:2:12: error: 'page_size' must be at least 1"),
     ({"content/documents/treaty.yml": "title: T\nprovisions:\n  - {id: art-1, label: A}\n"
