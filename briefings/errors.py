@@ -7,6 +7,8 @@ class ContentError(Exception):
     """A mistake the user can fix, reported as PATH:LINE:COLUMN: error: MESSAGE."""
 
     def __init__(self, path: str, line: int, column: int, message: str) -> None:
+        # One error is one line, even when the message quotes a value or key holding a line break.
+        message = "\\n".join(str(message).splitlines())
         super().__init__(message)
         self.path = str(path)
         self.line = max(1, int(line))

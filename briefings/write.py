@@ -54,7 +54,8 @@ def write_site(files: dict[str, bytes], out: Path, finish=None, replaced=None) -
     folder holding the previous site after the swap and owns it (the preview keeps it as a spare);
     otherwise that folder is deleted.
     """
-    out = out.absolute()
+    # Follow a symlinked output folder: exchanging the link itself would leave its target stale.
+    out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"

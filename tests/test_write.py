@@ -124,6 +124,16 @@ def test_exchange_swaps_two_folders(tmp_path):
     assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"
 
 
+def test_a_symlinked_output_folder_is_followed(tmp_path):
+    real = tmp_path / "www" / "site"
+    write_site(FILES, real)
+    (tmp_path / "site").symlink_to(real)
+    write_site({"index.html": b"<p>new</p>"}, tmp_path / "site")
+    assert (tmp_path / "site").is_symlink()
+    assert set(tree(real)) == {"index.html", MARKER} and (real / "index.html").read_bytes() == b"<p>new</p>"
+    assert siblings(real) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["site", "www"]
+
+
 def test_clean_leftovers_without_any_is_harmless(tmp_path):
     clean_leftovers(tmp_path / "site")
     assert list(tmp_path.iterdir()) == []

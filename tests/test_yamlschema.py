@@ -269,3 +269,9 @@ def test_invalid_utf8_is_located(tmp_path, data, position):
         read_text(path, "a.yml")
     assert str(info.value).startswith(f"a.yml:{position}: error: file is not valid UTF-8 (byte 0x")
     assert str(info.value).endswith("); save it as UTF-8")
+
+
+def test_a_line_break_in_a_quoted_key_or_value_keeps_the_error_on_one_line():
+    assert errors('"ti\\ntle": t\ndate: "2024\\n01"\n', {"title": Field("str"), "date": Field("date")}) == [
+        "x.yml:1:1: error: unknown key 'ti\\ntle' in thing; did you mean 'title'?",
+        "x.yml:2:7: error: 'date' must be a date written YYYY-MM-DD, found '2024\\n01'"]
