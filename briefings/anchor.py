@@ -9,7 +9,7 @@ from markdown_it.token import Token
 
 from .errors import ContentError, raise_all
 from .markdown import Segment, parse, render, render_markdown, visible_text
-from .match import fold, locate
+from .match import Text, locate
 from .mentions import Mentions
 from .model import Article, Briefing
 
@@ -52,12 +52,12 @@ def anchor(b: Briefing, allow_html: bool, mentions: Mentions) -> Article:
     """Render one briefing body with every annotation highlighted; raise all anchoring errors."""
     tokens = parse(b.body, allow_html)
     text, segments = visible_text(tokens)
-    folded = fold(text)
+    searchable = Text(text)
     spans: dict[str, tuple[int, int]] = {}
     errors: list[ContentError] = []
     for a in b.annotations:
         try:
-            spans[a.id] = locate(text, folded, a)
+            spans[a.id] = locate(searchable, a)
         except ContentError as exc:
             errors.append(exc)
     raise_all(errors)
@@ -75,27 +75,41 @@ def anchor(b: Briefing, allow_html: bool, mentions: Mentions) -> Article:
 def mark(segments: list[Segment], spans: dict[str, tuple[int, int]], kinds: dict[str, str],
          links: list[tuple[int, int, str]]) -> None:
     """Split the tokens under the spans and links into pieces, sweeping once through the text."""
-    order = {aid: n for n, aid in enumerate(sorted(spans, key=lambda i: (spans[i], i)))}
+    # Outer annotations before the ones nested in them, so data-annotations reads outside-in.
+    order = {aid: n for n, aid in enumerate(sorted(spans, key=lambda i: (spans[i][0], -spans[i][1], i)))}
     events = sorted([(s, 1, aid) for aid, (s, _) in spans.items()]
                     + [(e, 0, aid) for aid, (_, e) in spans.items()])
-    link_at = {s: (e, href) for s, e, href in links}
+    links = sorted(links)
     active: set[str] = set()
-    pending = 0
+    ev = lk = 0
     for seg in segments:
-        while pending < len(events) and events[pending][0] <= seg.start:
-            apply(events[pending], active)
-            pending += 1
-        cuts = {seg.start, seg.end}
-        cuts.update(p for p, _, _ in events[pending:bisect_end(events, pending, seg.end)])
-        seg_links = {s: (e, h) for s, (e, h) in link_at.items() if seg.start <= s < seg.end}
-        for s, (e, _) in seg_links.items():
-            cuts.update((s, e))
-        if not active and len(cuts) == 2 and not seg_links and not any_event(events, pending, seg.end):
-            continue
-        seg.token.meta = dict(seg.token.meta or {}, pieces=list(
-            pieces(seg, sorted(cuts), events, pending, active, order, kinds, spans, seg_links)))
-        while pending < len(events) and events[pending][0] < seg.end:
-            pending += 1
+        while ev < len(events) and events[ev][0] <= seg.start:
+            apply(events[ev], active)
+            ev += 1
+        ev_end, lk_end = ev, lk
+        while ev_end < len(events) and events[ev_end][0] < seg.end:
+            ev_end += 1
+        while lk_end < len(links) and links[lk_end][0] < seg.end:
+            lk_end += 1
+        if not active and ev_end == ev and lk_end == lk:
+            continue  # nothing marks or links this token: it renders as before
+        inside = links[lk:lk_end]
+        cuts = sorted({seg.start, seg.end, *(e[0] for e in events[ev:ev_end]),
+                       *(p for s, e, _ in inside for p in (s, e))})
+        opens, closes = {s: href for s, _, href in inside}, {e for _, e, _ in inside}
+        pieces = []
+        for a, b in zip(cuts, cuts[1:]):
+            while ev < ev_end and events[ev][0] <= a:
+                apply(events[ev], active)
+                ev += 1
+            ids = tuple(sorted(active, key=order.__getitem__))
+            pieces.append(Piece(
+                text=seg.token.content[a - seg.start:b - seg.start], ids=ids,
+                kinds=tuple(dict.fromkeys(kinds[i] for i in ids)),
+                starts=tuple(i for i in ids if spans[i][0] == a),
+                link_open=opens.get(a, ""), link_close=b in closes))
+        seg.token.meta = dict(seg.token.meta or {}, pieces=pieces)
+        lk = lk_end
 
 
 def apply(event: tuple[int, int, str], active: set[str]) -> None:
@@ -104,35 +118,6 @@ def apply(event: tuple[int, int, str], active: set[str]) -> None:
         active.add(event[2])
     else:
         active.discard(event[2])
-
-
-def bisect_end(events: list, lo: int, pos: int) -> int:
-    """Return the index of the first event at or after pos, searching from lo."""
-    hi = lo
-    while hi < len(events) and events[hi][0] < pos:
-        hi += 1
-    return hi
-
-
-def any_event(events: list, lo: int, pos: int) -> bool:
-    """Tell whether an event falls before pos."""
-    return lo < len(events) and events[lo][0] < pos
-
-
-def pieces(seg, cuts, events, pending, active, order, kinds, spans, links):
-    """Yield the pieces of one segment between consecutive cut points."""
-    text = seg.token.content
-    for a, b in zip(cuts, cuts[1:]):
-        while pending < len(events) and events[pending][0] <= a:
-            apply(events[pending], active)
-            pending += 1
-        ids = tuple(sorted(active, key=order.__getitem__))
-        yield Piece(
-            text=text[a - seg.start:b - seg.start], ids=ids,
-            kinds=tuple(dict.fromkeys(kinds[i] for i in ids)),
-            starts=tuple(i for i in ids if spans[i][0] == a),
-            link_open=links[a][1] if a in links else "",
-            link_close=any(e == b for e, _ in links.values()))
 
 
 def note_slots(segments: list[Segment], spans: dict[str, tuple[int, int]]) -> dict[int, list[str]]:

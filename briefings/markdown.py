@@ -12,8 +12,11 @@ from markdown_it.token import Token
 
 from .safety import sanitize_html, safe_url
 
-# Schemes readers may follow; everything else (javascript:, vbscript:, file:, data:...) is dropped.
+# Inline tokens whose content a reader sees; code blocks hold theirs in the block token.
 LINK_TYPES = ("text", "code_inline")
+# One line that no Markdown rule can touch: no inline markup, entity, escape or raw HTML anywhere,
+# and no block marker (heading, quote, list, fence, table) at its start.
+PLAIN = re.compile(r"(?![\s#>+=\d-])[^\n\r\\`*_\[\]<>&~|\x00]+(?<!\s)")
 BLOCK_TEXT = ("fence", "code_block")
 
 
@@ -50,6 +53,9 @@ def parser(allow_html: bool) -> MarkdownIt:
 
 def render_markdown(source: str, allow_html: bool = False) -> str:
     """Render a short Markdown text (note, summary, bio) to HTML."""
+    line = source.lstrip("\n").rstrip(" \t\n")
+    if PLAIN.fullmatch(line):  # most notes are one plain sentence: skip the parser (same HTML)
+        return f"<p>{html.escape(line)}</p>\n"
     return parser(allow_html).render(source) if source.strip() else ""
 
 
