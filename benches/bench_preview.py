@@ -1,0 +1,251 @@
+"""Benchmark the live preview: save a sidecar, see the change.
+
+1. `disk`: on a generated 1,000-briefing site, the time from saving one briefing's sidecar to its
+   rebuilt page being on disk, through the code path `serve` uses: the watcher notices the save,
+   waits out its burst window, and the incremental rebuild renders and swaps the site in. The
+   rebuild alone (the part after the watcher) is printed too. Target: median under 150 ms.
+2. `browser`: on the demo site in headless Chromium (/usr/bin/chromium via playwright), the time
+   from saving a sidecar to the open page showing the change. Target: median under 300 ms.
+
+Run `python benches/bench_preview.py [disk|browser|all] [--runs N] [--briefings N]`; prints medians
+in milliseconds. The generated site comes from a fixed seed, so every run measures the same work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefings.incremental import Site  # noqa: E402
+from briefings.pipeline import Options  # noqa: E402
+from briefings.serve import Preview, watch  # noqa: E402
+
+FIRST = "Ada Bruno Celia Dario Elin Farid Greta Hugo Ines Jonas Kaia Lev".split()
+LAST = "Arden Brask Corrin Dahl Emmer Falk Gorse Hallen Ivers Jarl".split()
+WORDS = ("treaty force council article state security measure member resolution peace talks "
+         "border defence claim minister report envoy ceasefire sanction vote region protocol "
+         "delegation accord dispute mandate observer mission summit clause party").split()
+
+
+def write(path: Path, text: str) -> None:
+    """Write a text file, making its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def make_corpus(root: Path, briefings: int = 1000, seed: int = 5) -> Path:
+    """Write a content folder: speakers, documents, topics and briefings with every annotation kind."""
+    rng = random.Random(seed)
+    content = root / "content"
+    write(content / "site.yml", "title: Bench desk\nbase_url: https://example.org/bench/\n")
+    people = [(f"{f.lower()}-{last.lower()}", f"{f} {last}") for f in FIRST for last in LAST][:60]
+    for sid, name in people:
+        write(content / f"speakers/{sid}.yml", f"name: {name}\nrole: Spokesperson\n")
+    for d in range(20):
+        provs = "".join(f"  - id: art-{p}\n    label: Article {p}\n    text: Provision {p}.\n"
+                        for p in range(1, 11))
+        write(content / f"documents/doc-{d}.yml", f"title: Document {d}\nprovisions:\n{provs}")
+    for t in range(10):
+        write(content / f"topics/topic-{t}.yml", f"title: Topic {t}\n")
+    day = dt.date(2020, 1, 1)
+    for n in range(briefings):
+        day += dt.timedelta(days=rng.randrange(0, 3))
+        write_briefing(content / f"briefings/{day.year}", f"briefing-{n:04d}", day, rng, people)
+    return content
+
+
+def write_briefing(folder: Path, slug: str, day: dt.date, rng: random.Random, people) -> None:
+    """Write one article of about 500 words and a sidecar with six annotations."""
+    said = rng.sample(people, 2)
+    named = rng.choice(people)
+    paras, quotes = [], []
+    for p in range(8):
+        sentences = [f"Point {p}-{s} of {slug}: " + " ".join(rng.choice(WORDS) for _ in range(10)) + "."
+                     for s in range(6)]
+        quotes.append(sentences[rng.randrange(6)].rstrip("."))
+        paras.append(" ".join(sentences))
+    paras[1] = f"{said[0][1]} spoke first. " + paras[1]
+    paras[3] = f"{said[1][1]} replied, and {named[1]} was named. " + paras[3]
+    if rng.random() < 0.5:
+        paras.insert(4, "## Background")
+    write(folder / f"{slug}.md", "\n\n".join(paras) + "\n")
+    kinds = [("statement", f"speaker: {said[0][0]}"), ("statement", f"speaker: {said[1][0]}"),
+             ("provision", f"provision: doc-{rng.randrange(20)}/art-{rng.randrange(1, 11)}"),
+             ("provision", f"provision: doc-{rng.randrange(20)}/art-{rng.randrange(1, 11)}"),
+             ("note", "note: A note."), ("correction", "note: Corrected.")]
+    notes = "".join(f"  - quote: \"{q}\"\n    kind: {k}\n    {extra}\n"
+                    + (f"    note: Note {i} on {slug}.\n" if k in ("statement", "provision") else "")
+                    for i, (q, (k, extra)) in enumerate(zip(quotes, kinds)))
+    topics = ", ".join(sorted({f"topic-{rng.randrange(10)}", f"topic-{rng.randrange(30)}"}))
+    write(folder / f"{slug}.yml", f"title: Briefing {slug}\ndate: {day.isoformat()}\n"
+                                  f"summary: Summary of {slug}.\ntopics: [{topics}]\n"
+                                  f"annotations:\n{notes}")
+
+
+def edit_note(yml: Path, i: int) -> str:
+    """Change the first note of a sidecar to a new marker; return the marker."""
+    marker = f"Edited note number {i}."
+    lines = yml.read_text().splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if line.strip().startswith("note:"))
+    lines[at] = lines[at].split("note:")[0] + f"note: {marker}\n"
+    yml.write_text("".join(lines))
+    return marker
+
+
+def wait_for(path: Path, text: str, timeout: float = 10.0) -> None:
+    """Poll a file until it contains text."""
+    end = time.perf_counter() + timeout
+    while text not in read_or_empty(path):
+        if time.perf_counter() > end:
+            raise TimeoutError(f"{path} never showed {text!r}")
+        time.sleep(0.001)
+
+
+def read_or_empty(path: Path) -> str:
+    """Return a file's text, or '' while it is missing."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def bench_disk(runs: int, briefings: int) -> None:
+    """Benchmark 1: save a sidecar -> its page on disk, on a generated site."""
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        started = time.perf_counter()
+        content = make_corpus(base, briefings)
+        print(f"generated {briefings} briefings in {time.perf_counter() - started:.1f} s")
+        opts = Options(content=content, templates=ROOT / "templates", out=base / "site")
+        site = Site(opts)
+        started = time.perf_counter()
+        first = site.rebuild()
+        print(f"first build: {first.pages} pages in {time.perf_counter() - started:.2f} s")
+        slug = f"briefing-{briefings // 2:04d}"
+        yml = next(content.rglob(f"{slug}.yml"))
+        page = opts.out / "briefings" / slug / "index.html"
+        rebuild = []
+        for i in range(3):
+            edit_note(yml, 1000 + i)
+            site.rebuild({str(yml.resolve())})  # warm-up
+        for i in range(runs):
+            marker = edit_note(yml, i)
+            t0 = time.perf_counter()
+            out = site.rebuild({str(yml.resolve())})
+            rebuild.append(time.perf_counter() - t0)
+            assert marker in page.read_text()
+        print(f"rebuild alone (incremental, write and swap): median {ms(rebuild)} ms over {runs} runs; "
+              f"{len(out.rendered)} of {out.pages} pages rendered, {out.stats.written} files written")
+        print(f"save -> page on disk (watcher + burst window + rebuild): median "
+              f"{ms(watch_loop(site, content, yml, page, runs))} ms over {runs} runs (target < 150)")
+
+
+def watch_loop(site: Site, content: Path, yml: Path, page: Path, runs: int) -> list[float]:
+    """Run serve's watcher thread on the site; time each save until the page on disk shows it."""
+    preview = Preview(site.opts, out=open(os.devnull, "w"))
+    preview.site = site
+    watcher = watch(preview)
+    watcher.begin()
+    try:
+        times = []
+        for i in range(runs):
+            time.sleep(0.15)
+            marker = edit_note(yml, 5000 + i)
+            t0 = time.perf_counter()
+            wait_for(page, marker)
+            times.append(time.perf_counter() - t0)
+        return times
+    finally:
+        watcher.end()
+
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_browser(runs: int) -> None:
+    """Benchmark 2: save a sidecar -> the open page in Chromium shows it, on the demo site."""
+    from playwright.sync_api import sync_playwright
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "content"
+        shutil.copytree(ROOT / "content", content)
+        port = free_port()
+        proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content),
+                                 "--out", str(Path(tmp) / "site"), "--port", str(port)],
+                                cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        threading.Thread(target=proc.stdout.read, daemon=True).start()
+        try:
+            wait_port(port)
+            yml = content / "briefings/quota-statement-2026.yml"
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--no-first-run", "--disable-sync"])
+                page = browser.new_page()
+                page.goto(f"http://127.0.0.1:{port}/briefings/quota-statement-2026/")
+                times = []
+                for i in range(runs + 2):
+                    time.sleep(0.3)
+                    marker = edit_note(yml, i)
+                    t0 = time.perf_counter()
+                    page.wait_for_function("m => document.body && document.body.innerText.includes(m)",
+                                           arg=marker, timeout=10000, polling="raf")
+                    if i >= 2:  # the first two warm the browser and server up
+                        times.append(time.perf_counter() - t0)
+                browser.close()
+            print(f"save -> open page shows it (Chromium, demo site): median {ms(times)} ms over "
+                  f"{runs} runs, max {max(times) * 1000:.0f} ms (target < 300)")
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+def wait_port(port: int, timeout: float = 30) -> None:
+    """Wait until something listens on the port."""
+    end = time.time() + timeout
+    while time.time() < end:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on port {port}")
+
+
+def ms(values: list[float]) -> str:
+    """Format the median of seconds as milliseconds."""
+    return f"{statistics.median(values) * 1000:.0f}"
+
+
+def main() -> None:
+    """Run the chosen benchmarks."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("which", nargs="?", default="all", choices=("disk", "browser", "all"))
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--briefings", type=int, default=1000)
+    args = ap.parse_args()
+    if args.which in ("disk", "all"):
+        bench_disk(args.runs, args.briefings)
+    if args.which in ("browser", "all"):
+        bench_browser(args.runs)
+
+
+if __name__ == "__main__":
+    main()

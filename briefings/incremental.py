@@ -1,0 +1,231 @@
+"""The preview's incremental rebuild: the model stays in memory and a change re-renders only what shows it.
+
+The stages are the pipeline's own (load, anchor, index, plan, render, write); this module only
+decides what to run again. A change to one briefing's article or sidecar re-reads that pair,
+re-anchors that briefing, rebuilds the index and the page plan, and renders again only the pages
+whose variables changed or that show the briefing (Page.deps); every other page keeps its bytes.
+A template or static asset re-renders every page; site.yml, a speaker, document or topic, or a
+briefing file that appears or disappears reloads everything.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ContentError, flatten, raise_all
+from .index import build_index
+from .load import Shared, assemble, pair_briefings, read_pair, read_shared
+from .mentions import Mentions
+from .model import Article, Briefing, Content
+from .pages import Page, plan
+from .pipeline import (Options, anchor_one, common_context, render_pages, static_files,
+                       with_base_url)
+from .publish import extra_files
+from .render import environment, search_path
+from .twin import Twin
+from .write import WriteStats
+
+CONTENT, TEMPLATES, BRIEFINGS = "content", "templates", "briefings"
+"""Kinds of change, from the widest to the narrowest."""
+
+
+@dataclass
+class Pair:
+    """One briefing's two files and what the last reading of them gave."""
+
+    slug: str
+    """The briefing's slug (the file stem)."""
+    md: Path
+    """The article."""
+    yml: Path
+    """The sidecar."""
+    briefing: Briefing | None = None
+    """The loaded briefing; None when its files have errors."""
+    article: Article | None = None
+    """The anchored article; None when a quote could not be anchored."""
+    errors: list[ContentError] = field(default_factory=list)
+    """Errors found in this pair alone."""
+    key: tuple = ()
+    """What the cross-link index reads from this briefing (see index_inputs)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one rebuild did."""
+
+    kind: str | None
+    """CONTENT, TEMPLATES, BRIEFINGS, or None when no change mattered (nothing was written)."""
+    rendered: tuple[str, ...] = ()
+    """Output paths of the pages rendered this time (the others kept their bytes)."""
+    pages: int = 0
+    """How many pages the site has."""
+    stats: WriteStats | None = None
+    """What the write did."""
+    seconds: float = 0.0
+    """Wall time of the rebuild."""
+
+
+class Site:
+    """A site held in memory between rebuilds; rebuild() brings it and the output folder up to date."""
+
+    def __init__(self, opts: Options) -> None:
+        self.opts = opts
+        self.writer = Twin(opts.out)
+        self.shared: Shared | None = None
+        self.shared_errors: list[ContentError] = []
+        self.pairs: dict[str, Pair] = {}
+        self.by_file: dict[str, str] = {}
+        self.mentions: Mentions | None = None
+        self.env = None
+        self.static: dict[str, bytes] = {}
+        self.pages: dict[str, Page] = {}
+        """The pages of the last write, by output path."""
+        self.outputs: dict[str, dict[str, bytes]] = {}
+        """Page output path -> the files rendering it gave (the page and what is made with it)."""
+        self.files: dict[str, bytes] = {}
+        """Every file of the last write."""
+        self.index = None
+        """The last cross-link index, reused while no briefing changed what it reads."""
+        self.index_keys: dict[str, tuple] = {}
+        self.dirty: set[str] | None = None
+        """Slugs changed since the last successful write; None means every page."""
+        self.content_dir = os.path.abspath(opts.content)
+        self.template_dirs = [os.path.abspath(p) for p in search_path(opts.templates)]
+
+    def rebuild(self, changed: set[str] | None = None) -> Outcome:
+        """Apply changes to the given files (None: everything) and write the site; raise content errors."""
+        started = time.perf_counter()
+        kind = CONTENT if self.shared is None or changed is None else self.classify(changed)
+        if kind is None:
+            return Outcome(None)
+        if kind == CONTENT:
+            self.read_all()
+        elif kind == TEMPLATES:
+            self.reset_templates()
+        else:
+            for slug in sorted({self.by_file[p] for p in changed if p in self.by_file}):
+                self.read_one(self.pairs[slug])
+        raise_all(self.errors())
+        rendered, pages, stats = self.render_and_write()
+        return Outcome(kind, rendered, pages, stats, time.perf_counter() - started)
+
+    def classify(self, changed: set[str]) -> str | None:
+        """Return the widest kind of change among these absolute paths, or None if none matters."""
+        kinds = {self.kind_of(os.path.abspath(p)) for p in changed}
+        for kind in (CONTENT, TEMPLATES, BRIEFINGS):
+            if kind in kinds:
+                return kind
+        return None
+
+    def kind_of(self, path: str) -> str | None:
+        """Return what a change to one file means for the site."""
+        name = os.path.basename(path)
+        if name.startswith(".") or name.endswith("~"):
+            return None
+        if any(path.startswith(d + os.sep) for d in self.template_dirs):
+            return TEMPLATES
+        if not path.startswith(self.content_dir + os.sep):
+            return None
+        if path in self.by_file:
+            return BRIEFINGS if os.path.isfile(path) else CONTENT
+        rel = Path(path).relative_to(self.content_dir).parts
+        if rel == ("site.yml",):
+            return CONTENT
+        if len(rel) > 1 and rel[0] in ("speakers", "documents", "topics", "briefings"):
+            return CONTENT if Path(path).suffix in (".md", ".yml") or not Path(path).suffix else None
+        return None
+
+    def read_all(self) -> None:
+        """Read the whole content folder again, pair by pair, and forget every rendered page."""
+        errors: list[ContentError] = []
+        shared = read_shared(self.opts.content, errors)
+        shared = Shared(with_base_url(shared.site, self.opts.base_url), shared.files, shared.speakers,
+                        shared.documents, shared.topic_files)
+        pairs = pair_briefings(shared.files.get("briefings", []), errors)
+        self.shared, self.shared_errors = shared, errors
+        self.mentions = Mentions(shared.speakers)
+        self.pairs = {slug: Pair(slug, md, yml) for slug, md, yml in pairs}
+        self.by_file = {os.path.abspath(f): slug for slug, md, yml in pairs for f in (md, yml)}
+        for pair in self.pairs.values():
+            self.read_one(pair)
+        self.reset_templates()
+
+    def reset_templates(self) -> None:
+        """Make a fresh template environment and re-read static assets: every page renders again."""
+        self.env = environment(self.opts.templates, self.shared.site.allow_html)
+        self.static = static_files(self.opts.templates)
+        self.dirty = None
+
+    def read_one(self, pair: Pair) -> None:
+        """Read and anchor one briefing again, keeping its errors apart from the others'."""
+        pair.errors = []
+        pair.briefing = read_pair(pair.slug, pair.md, pair.yml, self.shared, pair.errors)
+        pair.article = None
+        if pair.briefing is not None:
+            pair.article = anchor_one(pair.briefing, self.shared.site, self.mentions, pair.errors)
+        pair.key = index_inputs(pair.briefing, pair.article) if pair.article is not None else ()
+        if self.dirty is not None:
+            self.dirty.add(pair.slug)
+
+    def errors(self) -> list[ContentError]:
+        """Return every content error currently known."""
+        return self.shared_errors + [e for p in self.pairs.values() for e in p.errors]
+
+    def model(self) -> tuple[Content, dict[str, Article]]:
+        """Assemble the content model and the articles from the pairs held in memory."""
+        briefings = [p.briefing for p in self.pairs.values() if p.briefing is not None]
+        articles = {p.slug: p.article for p in self.pairs.values() if p.article is not None}
+        return assemble(self.shared, briefings), articles
+
+    def render_and_write(self) -> tuple[tuple[str, ...], int, WriteStats]:
+        """Render the affected pages, reuse the others' bytes, and write the site atomically."""
+        content, articles = self.model()
+        keys = {p.slug: p.key for p in self.pairs.values()}
+        if self.dirty is None or self.index is None or keys != self.index_keys:
+            self.index, self.index_keys = build_index(content, articles), keys
+        index = self.index
+        pages = plan(content, index)
+        todo = self.affected(pages)
+        fresh = self.render(common_context(content, articles, index), todo)
+        outputs = {p.path: fresh[p.path] if p.path in fresh else self.outputs[p.path] for p in pages}
+        files = {path: data for out in outputs.values() for path, data in out.items()}
+        files.update(self.static)
+        files.update(extra_files(content.site))
+        stats = self.writer.write(files)
+        self.pages, self.outputs = {p.path: p for p in pages}, outputs
+        self.files, self.dirty = files, set()
+        return tuple(p.path for p in todo), len(pages), stats
+
+    def render(self, common: dict, pages: list[Page]) -> dict[str, dict[str, bytes]]:
+        """Render each page on its own, so that what it makes can be kept with it; raise all errors."""
+        out: dict[str, dict[str, bytes]] = {}
+        errors: list[ContentError] = []
+        for page in pages:
+            try:
+                out[page.path] = render_pages(self.env, common, [page])
+            except ExceptionGroup as group:
+                errors.extend(flatten(group))
+        raise_all(errors)
+        return out
+
+    def affected(self, pages: list[Page]) -> list[Page]:
+        """Return the pages to render: all after a wide change, else the changed or dependent ones."""
+        if self.dirty is None:
+            return list(pages)
+        dirty = self.dirty
+        return [p for p in pages if p.deps & dirty or self.pages.get(p.path) != p]
+
+
+def index_inputs(b: Briefing, art: Article) -> tuple:
+    """Return all that build_index reads from one briefing: its place in time, topics, annotations in
+    text order (id, kind, speaker, provision) and the speakers it names - not its text or notes.
+
+    While these are the same for every briefing, the index is the same and is reused; a test checks
+    that the reused index equals a fresh one after each kind of edit.
+    """
+    in_order = sorted(b.annotations, key=lambda a: art.spans[a.id])
+    return (b.date, b.topics, tuple((a.id, a.kind, a.speaker, a.provision) for a in in_order),
+            art.mentioned)
