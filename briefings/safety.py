@@ -16,7 +16,12 @@ DROP_TAGS = {"script", "iframe", "object", "embed", "frame", "frameset", "base",
              "style", "template", "noscript", "form", "svg", "math"}
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite",
              "data", "srcset", "ping", "longdesc", "lowsrc", "dynsrc", "manifest", "codebase"}
-VOID = {"area", "br", "col", "hr", "img", "input", "source", "track", "wbr"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+        "track", "wbr"}
+DROP_ATTRS = {"style", "srcdoc", "formaction"}
+# Names a browser reads the way they are written; anything else (quotes, '<', '=') is dropped.
+TAG_NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
+ATTR_NAME = re.compile(r"[a-z_:][-a-z0-9_:.]*\Z")
 
 
 def safe_url(url: str | None) -> str | None:
@@ -41,15 +46,16 @@ class _Sanitizer(HTMLParser):
         self.out: list[str] = []
         self.skip = 0
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag, attrs, closed=False):
         if tag in DROP_TAGS:
-            self.skip += tag not in VOID
+            # A void element or <svg/> has no content to skip; the skip depth only hides content.
+            self.skip += tag not in VOID and not closed
             return
-        if self.skip:
+        if self.skip or not TAG_NAME.match(tag):
             return
         kept = []
         for name, value in attrs:
-            if name.startswith("on") or name in ("style", "srcdoc", "formaction"):
+            if not ATTR_NAME.match(name) or name.startswith("on") or name in DROP_ATTRS:
                 continue
             if name in URL_ATTRS and safe_url(value or "") is None:
                 continue
@@ -57,12 +63,12 @@ class _Sanitizer(HTMLParser):
         self.out.append(f"<{tag}{''.join(kept)}>")
 
     def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
+        self.handle_starttag(tag, attrs, closed=True)
 
     def handle_endtag(self, tag):
         if tag in DROP_TAGS:
-            self.skip = max(0, self.skip - 1)
-        elif not self.skip and tag not in VOID:
+            self.skip = max(0, self.skip - (tag not in VOID))
+        elif not self.skip and tag not in VOID and TAG_NAME.match(tag):
             self.out.append(f"</{tag}>")
 
     def handle_data(self, data):
