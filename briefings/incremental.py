@@ -134,9 +134,12 @@ class Site:
         rel = Path(path).relative_to(self.content_dir).parts
         if rel == ("site.yml",):
             return CONTENT
-        if len(rel) > 1 and rel[0] in ("speakers", "documents", "topics", "briefings"):
-            return CONTENT if Path(path).suffix in (".md", ".yml") or not Path(path).suffix else None
-        return None
+        if len(rel) < 2 or rel[0] not in ("speakers", "documents", "topics", "briefings"):
+            return None
+        if Path(path).suffix in (".md", ".yml") or os.path.isdir(path):
+            return CONTENT
+        # A folder that is gone shows as a path without suffix; an editor's scratch file too.
+        return CONTENT if any(f.startswith(path + os.sep) for f in self.by_file) else None
 
     def read_all(self) -> None:
         """Read the whole content folder again, pair by pair, and forget every rendered page."""

@@ -244,7 +244,8 @@ def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     loop = IOLoop.current()
     preview.reload = lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*")
     signal.signal(signal.SIGTERM, interrupt)
-    say(sys.stdout, f"serving {opts.out} at {url(host, port)} - live reload is on; press Ctrl-C to stop")
+    loop.add_callback(say, sys.stdout, f"serving {opts.out} at {url(host, port)} - live reload is on; "
+                                       f"press Ctrl-C to stop")
     try:
         server.serve(port=port, host=host, root=str(os.path.abspath(opts.out)), restart_delay=0)
     except OSError as exc:
@@ -254,6 +255,7 @@ def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
         pass
     finally:
         watcher.end()
+        preview.site.writer.close()
     say(sys.stdout, "preview stopped")
     return 0
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class Twin:
 
     def write(self, files: dict[str, bytes]) -> WriteStats:
         """Make the output folder hold exactly these files, all at once."""
+        files = dict(files)  # what the folders hold must not change with the caller's dict
         if self.live is not None and self.spare is not None and self.intact():
             try:
                 return self.update(files)
@@ -107,11 +109,14 @@ class Twin:
             discard(self.spare)
         self.spare, self.spare_files, self.inodes = None, {}, None
 
-    def close(self) -> None:
-        """Delete the spare folder now."""
+    def close(self, timeout: float = 30.0) -> None:
+        """Delete the spare folder now, and wait for folders being deleted in the background."""
         if self.spare is not None:
             shutil.rmtree(self.spare, ignore_errors=True)
         self.spare, self.spare_files, self.inodes = None, {}, None
+        end = time.monotonic() + timeout
+        for thread in list(DISCARDING):
+            thread.join(max(0.0, end - time.monotonic()))
 
 
 def remove(root: Path, rel: str) -> None:
@@ -127,7 +132,13 @@ def remove(root: Path, rel: str) -> None:
             break
 
 
+DISCARDING: list[threading.Thread] = []
+"""Threads deleting discarded folders."""
+
+
 def discard(folder: Path) -> None:
     """Delete a folder in a background thread."""
-    threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
-                     name="briefings-discard", daemon=True).start()
+    thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
+                              name="briefings-discard", daemon=True)
+    DISCARDING[:] = [t for t in DISCARDING if t.is_alive()] + [thread]
+    thread.start()
