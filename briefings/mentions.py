@@ -7,6 +7,11 @@ import re
 
 from .model import Speaker
 
+# Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Japanese kana, Chinese)
+# and Korean, whose particles join the name: there a name is found inside a run of letters.
+UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+                      "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
 
 class Mentions:
     """A matcher for every speaker's names, built once per site."""
@@ -17,8 +22,8 @@ class Mentions:
             for name in (s.name, *s.aliases):
                 self.owner.setdefault(" ".join(name.split()), s.id)
         names = sorted(self.owner, key=len, reverse=True)
-        body = "|".join(r"\s+".join(map(re.escape, n.split())) for n in names if n)
-        self.regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)") if body else None
+        body = "|".join(alternative(n) for n in names if n)
+        self.regex = re.compile(body) if body else None
         self.href = href
 
     def find(self, text: str, segments) -> tuple[tuple[str, ...], list[tuple[int, int, str]]]:
@@ -34,6 +39,14 @@ class Mentions:
             if sid not in links and linkable(segments, starts, m.start(), m.end()):
                 links[sid] = (m.start(), m.end(), self.href.format(sid))
         return tuple(sorted(named)), sorted(links.values())
+
+
+def alternative(name: str) -> str:
+    """Return the regex for one name: any whitespace between its words, whole words where spaced."""
+    body = r"\s+".join(map(re.escape, name.split()))
+    before = "" if UNSPACED.match(name[0]) else r"(?<!\w)"
+    after = "" if UNSPACED.match(name[-1]) else r"(?!\w)"
+    return before + body + after
 
 
 def linkable(segments, starts: list[int], start: int, end: int) -> bool:
