@@ -172,8 +172,8 @@ def listing(t: Text, matches: list[tuple[int, int]], limit: int = 10) -> str:
     shown, text = [], t.text
     for n, (start, end) in enumerate(map(t.span, matches[:limit]), 1):
         lo, hi = cut(text, start - CONTEXT), cut(text, end + CONTEXT, -1)
-        before = ("..." if lo > 0 else "") + one_line(text[lo:start])
-        after = one_line(text[end:hi]) + ("..." if hi < len(text) else "")
+        before = "..." + one_line(text[lo:start]).lstrip() if lo > 0 else one_line(text[:start])
+        after = one_line(text[end:hi]).rstrip() + "..." if hi < len(text) else one_line(text[end:])
         shown.append(f'({n}) "{before}[{squash(text[start:end])}]{after}"')
     more = f" and {len(matches) - limit} more" if len(matches) > limit else ""
     return "; ".join(shown) + more

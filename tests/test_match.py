@@ -1,0 +1,155 @@
+"""Tolerant quote matching: folding, squeezing, the search itself and the messages' passages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefings import match
+from briefings.match import Text, closest, cut, find_all, fold, listing, needle
+
+ALPHABET = list("ab ab ab.'\"’“”«»-–—…\n\t\u00a0\u2009")
+
+
+def regex_matches(text: str, quote: str) -> list[tuple[int, int]]:
+    """The reference semantics: whitespace runs match loosely, '...' and '…' match each other."""
+    ellipsis = r"(?:\.\.\.|…)"
+    words = [ellipsis.join(map(re.escape, re.split(r"\.\.\.|…", w))) for w in fold(quote).split(" ") if w]
+    if not words:
+        return []
+    regex = re.compile(f"(?=({' +'.join(words)}))")
+    return [(m.start(1), m.end(1)) for m in regex.finditer(fold(text))]
+
+
+def test_fold_keeps_every_offset():
+    text = "“Quote” ‘single’ «guillemets» – — ‐ \u00a0\u2009\u3000\t\n"
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert folded == "'Quote' 'single' 'guillemets' - - -" + " " * 6
+
+
+def test_fold_keeps_case_and_ellipsis():
+    assert fold("Case… ...") == "Case… ..."
+
+
+def test_needle_squeezes_spaces_and_ellipses():
+    assert needle("  “so”…   well\n ") == "'so'... well"
+    assert needle(" \u00a0\t") == ""
+
+
+def test_squeezed_offsets_map_back():
+    t = Text("a  b…c\n\nd")
+    assert t.squeezed == "a b...c d"
+    assert [t.to_folded(p) for p in range(len(t.squeezed))] == [0, 1, 3, 4, 4, 4, 5, 6, 8]
+
+
+@pytest.mark.parametrize("text, quote, spans", [
+    ("The talks resume", "talks resume", [(4, 16)]),
+    ("aaaa", "aa", [(0, 2), (1, 3), (2, 4)]),
+    ("the cat", "he ca", [(1, 6)]),
+    ("a  \n b", "a b", [(0, 6)]),
+    ("a b", "a\u00a0\u00a0b", [(0, 3)]),
+    ("“a”", '"a"', [(0, 3)]),
+    ("it's", "it’s", [(0, 4)]),
+    ("1–2", "1—2", [(0, 3)]),
+    ("wait…", "wait...", [(0, 5)]),
+    ("wait...", "wait…", [(0, 7)]),
+    ("wait…", "wait.", []),
+    ("wait…", "..", []),
+    ("x…y", "…", [(1, 2)]),
+    ("Case", "case", []),
+    ("text", "   ", []),
+])
+def test_find_all(text, quote, spans):
+    assert find_all(Text(text), quote) == spans
+
+
+def test_find_all_matches_the_reference_semantics_without_dots():
+    for text, quote in [("a  b a\tb", "a b"), ("“x” 'x'", "'x'"), ("— - –", "-")]:
+        assert find_all(Text(text), quote) == regex_matches(text, quote)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=40), st.text(alphabet=ALPHABET, min_size=1, max_size=8))
+def test_find_all_is_the_reference_semantics(text, quote):
+    found, reference = find_all(Text(text), quote), regex_matches(text, quote)
+    if "." in text + quote or "…" in text + quote:
+        assert set(reference) <= set(found)  # dots are grouped freely: "...." also matches ".…"
+        for start, end in found:
+            assert needle(text[start:end]) == needle(quote)
+    else:
+        assert found == reference
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=ALPHABET, min_size=1, max_size=60), st.data())
+def test_every_span_of_the_text_is_found_where_it_is(text, data):
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        assert (start, end) in find_all(Text(text), text[start:end])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["the", "a", "cat", "sat", "on", "mat", "the", "...", "…"]),
+                min_size=1, max_size=40), st.data())
+def test_the_word_index_finds_what_a_scan_finds(words, data):
+    text = " ".join(words)
+    lo = data.draw(st.integers(0, len(words) - 1))
+    quote = " ".join(words[lo:data.draw(st.integers(lo + 1, len(words)))])
+    quote = data.draw(st.sampled_from([quote, quote[1:], quote[:-1], "the cat sat", "a a a"]))
+    scanned = find_all(Text(text), quote)
+    indexed = Text(text)
+    indexed._scanned = match.INDEX_AFTER + 1
+    assert find_all(indexed, quote) == scanned
+    assert indexed._words is not None or len(needle(quote).split(" ")) < 3
+
+
+def test_many_quotes_switch_to_the_word_index():
+    text = " ".join(f"word{i} filler text" for i in range(50_000))
+    t = Text(text)
+    for i in range(0, 50_000, 1000):
+        assert find_all(t, f"word{i} filler text") == [(text.index(f"word{i} "), text.index(f"word{i} ") + len(f"word{i} filler text"))]
+    assert t._words is not None
+
+
+def test_prefix_and_suffix_fit_with_or_without_a_space():
+    t = Text("post-war and pre war budgets")
+    [first] = t.find(needle("war and"))
+    assert t.fits(first, needle("post-"), "") and t.fits(first, needle("post -"), "") is False
+    [second] = t.find(needle("war budgets"))
+    assert t.fits(second, "pre", "") and t.fits(second, "", "") and not t.fits(second, "post", "")
+    assert t.fits(second, "", "") and not t.fits(second, "", "x")
+
+
+def test_cut_moves_off_words():
+    text = "alpha beta gamma"
+    assert cut(text, 2) == 5 and cut(text, 8, -1) == 6 and cut(text, 5) == 5 and cut(text, -3) == 0
+
+
+def test_listing_shows_context_and_ellipses_only_where_text_was_cut():
+    text = "zero one two three four five six seven eight nine ten eleven twelve thirteen"
+    t = Text(text)
+    assert listing(t, t.find("seven")) == (
+        '(1) "...one two three four five six [seven] eight nine ten eleven twelve..."')
+    assert listing(t, t.find("one")) == '(1) "zero [one] two three four five six seven..."'
+    assert listing(t, t.find("thirteen")) == '(1) "...eight nine ten eleven twelve [thirteen]"'
+
+
+def test_closest_passage_follows_inserted_and_removed_words():
+    text = "The envoy said the ceasefire would certainly hold until the end of May, officials said."
+    assert closest(text, fold(text), "the ceasefire would hold until the end of May") == (
+        "the ceasefire would certainly hold until the end of May")
+    assert closest(text, fold(text), "envoy said that the ceasefire would hold") == (
+        "envoy said the ceasefire would certainly hold")
+
+
+def test_closest_gives_up_on_unrelated_text():
+    assert closest("Nothing alike here.", fold("Nothing alike here."), "zebra quantum") is None
