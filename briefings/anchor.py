@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from typing import NamedTuple
 
 from markdown_it.token import Token
 
@@ -13,9 +14,11 @@ from .match import Text, locate
 from .mentions import Mentions
 from .model import Article, Briefing
 
+END = float("inf")
 
-@dataclass(frozen=True)
-class Piece:
+
+# A tuple, not a frozen dataclass: pieces are made by the thousand and build five times faster.
+class Piece(NamedTuple):
     """A run of text inside one token, covered by one set of annotations."""
 
     text: str
@@ -80,36 +83,46 @@ def mark(segments: list[Segment], spans: dict[str, tuple[int, int]], kinds: dict
     events = sorted([(s, 1, aid) for aid, (s, _) in spans.items()]
                     + [(e, 0, aid) for aid, (_, e) in spans.items()])
     links = sorted(links)
+    at, link_at, ends = [e[0] for e in events], [s for s, _, _ in links], [seg.end for seg in segments]
     active: set[str] = set()
-    ev = lk = 0
-    for seg in segments:
+    ev = lk = i = 0
+    while i < len(segments):
+        if not active:  # jump straight to the token holding the next start or mention
+            i = bisect_right(ends, min(at[ev] if ev < len(at) else END,
+                                       link_at[lk] if lk < len(link_at) else END), i)
+            if i == len(segments):
+                break
+        seg = segments[i]
+        i += 1
         while ev < len(events) and events[ev][0] <= seg.start:
             apply(events[ev], active)
             ev += 1
-        ev_end, lk_end = ev, lk
-        while ev_end < len(events) and events[ev_end][0] < seg.end:
-            ev_end += 1
-        while lk_end < len(links) and links[lk_end][0] < seg.end:
-            lk_end += 1
-        if not active and ev_end == ev and lk_end == lk:
-            continue  # nothing marks or links this token: it renders as before
-        inside = links[lk:lk_end]
-        cuts = sorted({seg.start, seg.end, *(e[0] for e in events[ev:ev_end]),
-                       *(p for s, e, _ in inside for p in (s, e))})
-        opens, closes = {s: href for s, _, href in inside}, {e for _, e, _ in inside}
-        pieces = []
-        for a, b in zip(cuts, cuts[1:]):
-            while ev < ev_end and events[ev][0] <= a:
-                apply(events[ev], active)
-                ev += 1
+        ev_end, lk_end = bisect_left(at, seg.end, ev), bisect_left(link_at, seg.end, lk)
+        if active or ev_end > ev or lk_end > lk:
+            pieces = split(seg, events[ev:ev_end], links[lk:lk_end], active, order, kinds, spans)
+            seg.token.meta = dict(seg.token.meta or {}, pieces=pieces)
+        ev, lk = ev_end, lk_end
+
+
+def split(seg: Segment, events: list, links: list, active: set[str], order: dict[str, int],
+          kinds: dict[str, str], spans: dict[str, tuple[int, int]]) -> list[Piece]:
+    """Cut one token's text at the events and mention links inside it, applying the events."""
+    cuts = sorted({seg.start, seg.end, *(e[0] for e in events), *(p for s, e, _ in links for p in (s, e))})
+    opens, closes = {s: href for s, _, href in links}, {e for _, e, _ in links}
+    pieces, ev, ids, classes, starts = [], 0, None, (), ()
+    for a, b in zip(cuts, cuts[1:]):
+        fresh = ids is None or (ev < len(events) and events[ev][0] <= a)
+        while ev < len(events) and events[ev][0] <= a:
+            apply(events[ev], active)
+            ev += 1
+        if fresh:  # the covering set only changes at events: sort it once per change
             ids = tuple(sorted(active, key=order.__getitem__))
-            pieces.append(Piece(
-                text=seg.token.content[a - seg.start:b - seg.start], ids=ids,
-                kinds=tuple(dict.fromkeys(kinds[i] for i in ids)),
-                starts=tuple(i for i in ids if spans[i][0] == a),
-                link_open=opens.get(a, ""), link_close=b in closes))
-        seg.token.meta = dict(seg.token.meta or {}, pieces=pieces)
-        lk = lk_end
+            classes = tuple(dict.fromkeys(kinds[i] for i in ids))
+            starts = tuple(i for i in ids if spans[i][0] == a)
+        pieces.append(Piece(
+            text=seg.token.content[a - seg.start:b - seg.start], ids=ids, kinds=classes,
+            starts=starts if fresh else (), link_open=opens.get(a, ""), link_close=b in closes))
+    return pieces
 
 
 def apply(event: tuple[int, int, str], active: set[str]) -> None:
