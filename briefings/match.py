@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from difflib import SequenceMatcher
 from functools import lru_cache
-from itertools import islice
 
 from .model import Annotation
 
@@ -21,6 +21,9 @@ CONTEXT = 30
 # Plain str.find scans cost about len(text) each; past this many scanned characters a word index
 # of the text is cheaper (thousands of quotes on one long article).
 INDEX_AFTER = 20_000_000
+# The closest-passage search: the quote's longest words (at most WORDS, HITS places each) vote for
+# where it would start, in BUCKET-character steps; the CANDIDATES best places are compared closely.
+WORDS, HITS, BUCKET, CANDIDATES = 12, 1000, 16, 5
 
 
 def fold(text: str) -> str:
@@ -43,6 +46,14 @@ class Text:
         self.squeezed, self._starts, self._shifts = squeeze(self.folded)
         self._scanned = 0
         self._words: dict[str, list[int]] | None = None
+        self._lowered: str | None = None
+
+    def lowered(self) -> str:
+        """Return the squeezed text in lower case (unchanged if that would move any offset)."""
+        if self._lowered is None:
+            low = self.squeezed.lower()
+            self._lowered = low if len(low) == len(self.squeezed) else self.squeezed
+        return self._lowered
 
     def to_folded(self, pos: int) -> int:
         """Map an offset in the squeezed text to the offset of the character it came from."""
@@ -196,42 +207,53 @@ def cut(text: str, pos: int, step: int = 1) -> int:
 
 def not_found(t: Text, quote: str) -> str:
     """Explain a quote that does not match, quoting the closest passage of the current text."""
-    wanted = squash(fold(quote))
-    passage = closest(t.text, t.folded, wanted)
+    passage = closest(t, quote)
     if passage is None:
         return "quote not found in the article, and no similar passage either"
-    hint = " (matching is case-sensitive)" if squash(fold(passage)).lower() == wanted.lower() else ""
+    same = needle(passage).lower() == needle(quote).lower()
+    hint = " (matching is case-sensitive)" if same else ""
     return f'quote not found; closest passage: "{passage}"{hint}'
 
 
-def closest(text: str, folded: str, quote: str) -> str | None:
-    """Return the passage of text most similar to the quote (fuzzy), or None."""
-    words = sorted(set(re.findall(r"\w{3,}", quote)), key=len, reverse=True)[:8] or quote.split()[:3]
-    best, best_start = 0.0, -1
-    for word in words:
-        offset = quote.find(word)
-        for m in islice(re.finditer(re.escape(word), folded, re.I), 200):
-            start = max(0, m.start() - offset)
-            matcher = SequenceMatcher(None, folded[start:start + len(quote)].lower(), quote.lower(),
-                                      autojunk=False)
-            if matcher.real_quick_ratio() > best and matcher.ratio() > best:
-                best, best_start = matcher.ratio(), start
-    if best < 0.4:
+def closest(t: Text, quote: str) -> str | None:
+    """Return the passage of the text most similar to the quote (fuzzy), or None."""
+    hay, want = t.lowered(), needle(quote).lower()
+    if not hay or not want:
         return None
-    start, end = align(folded, quote, best_start)
-    return widen(text, start, end)
+    best, span = 0.0, None
+    for start, _ in votes(hay, want).most_common(CANDIDATES):
+        ratio, found = align(hay, want, start * BUCKET)
+        if ratio > best:
+            best, span = ratio, found
+    if span is None or best < 0.4:
+        return None
+    return widen(t.text, *t.span(span))
 
 
-def align(folded: str, quote: str, start: int) -> tuple[int, int]:
-    """Return the stretch of text around start that lines up with the quote (words added or cut)."""
-    slack = len(quote) // 2 + 10
+def votes(hay: str, want: str) -> Counter:
+    """Vote for where the quote would start, by where its longer words occur in the text."""
+    words = {m.group(): m.start() for m in re.finditer(r"\w+", want)}
+    longest = sorted(words, key=len, reverse=True)[:WORDS]
+    counts: Counter = Counter()
+    for word in longest:
+        at, seen = hay.find(word), 0
+        while at >= 0 and seen < HITS:
+            counts[(at - words[word]) // BUCKET] += len(word)
+            at, seen = hay.find(word, at + 1), seen + 1
+    return counts
+
+
+def align(hay: str, want: str, start: int) -> tuple[float, tuple[int, int]]:
+    """Line the quote up with the text near start; return the similarity and the matching span."""
+    slack = len(want) // 2 + BUCKET
     lo = max(0, start - slack)
-    window = folded[lo:start + len(quote) + slack].lower()
-    blocks = [b for b in SequenceMatcher(None, window, quote.lower(), autojunk=False)
-              .get_matching_blocks() if b.size >= 3]
+    window = hay[lo:start + len(want) + slack]
+    blocks = [b for b in SequenceMatcher(None, window, want, autojunk=False).get_matching_blocks()
+              if b.size >= 3]
     if not blocks:
-        return start, start + len(quote)
-    return lo + blocks[0].a, lo + blocks[-1].a + blocks[-1].size
+        return 0.0, (start, start + 1)
+    first, last = lo + blocks[0].a, lo + blocks[-1].a + blocks[-1].size
+    return SequenceMatcher(None, hay[first:last], want, autojunk=False).ratio(), (first, last)
 
 
 def widen(text: str, start: int, end: int) -> str:
