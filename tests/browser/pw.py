@@ -1,0 +1,114 @@
+"""Browser helpers for the design and accessibility tests: serve a built site, drive Chromium.
+
+Kept out of conftest.py on purpose (another conftest may live in this folder): tests import what
+they need from here, and fixtures come in with `from pw import site_url, browser, open_page`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import importlib.util
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+
+def _shared_conftest():
+    """Load tests/conftest.py under its own name, so no other conftest.py can shadow it."""
+    spec = importlib.util.spec_from_file_location("_briefings_tests_conftest",
+                                                  Path(__file__).resolve().parent.parent / "conftest.py")
+    module = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))
+    if not hasattr(module, "require"):
+        spec.loader.exec_module(module)
+    return module
+
+
+_conftest = _shared_conftest()
+require, ROOT, NODE_MODULES = _conftest.require, _conftest.ROOT, _conftest.NODE_MODULES
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve files without logging every request to stderr."""
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path):
+    """Serve a folder over HTTP on 127.0.0.1 at a free port; yield the base URL ending in '/'."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def playwright_module():
+    """Return playwright.sync_api, or None when it is not installed."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        return None
+    return sync_api
+
+
+@pytest.fixture(scope="session")
+def site_url(demo_site: Path):
+    """Serve the demo site built for this session; return its base URL."""
+    with serve(demo_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Launch the system Chromium headless for one test module (skip or, under CI, fail if missing).
+
+    Module scope, not session: only one playwright instance may run at a time, and other browser
+    test modules start their own."""
+    api = playwright_module()
+    require(api is not None, "the playwright Python package is not installed")
+    require(CHROMIUM.exists() or shutil.which("chromium") is not None, "Chromium is not installed")
+    with api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")),
+                              args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def open_page(browser, site_url):
+    """Return a function that opens a site path at a width (and colour scheme) in a fresh page."""
+    contexts = []
+
+    def make(path: str, width: int = 1280, height: int = 900, scheme: str = "light", js: bool = True):
+        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme,
+                                      java_script_enabled=js)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(site_url + path, wait_until="load")
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def inject_axe(page) -> None:
+    """Put axe-core into a page (from node_modules; skip or fail when it is missing)."""
+    require(AXE.exists(), f"axe-core is not installed ({AXE.relative_to(ROOT)} is missing)")
+    page.add_script_tag(path=str(AXE))
