@@ -101,3 +101,8 @@ def test_custom_href():
     text, segments = visible_text(parse("Ana Berg.\n"))
     _, links = Mentions(SPEAKERS, href="/people/{}.html").find(text, segments)
     assert links == [(0, 8, "/people/ana-berg.html")]
+
+
+def test_a_name_inside_a_word_does_not_hide_an_alias_right_after():
+    named, links = find("MariaAna Berg spoke.\n")
+    assert named == ("ana-berg",) and links == [("Berg", "../../speakers/ana-berg/")]
