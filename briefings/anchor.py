@@ -24,7 +24,7 @@ class Piece(NamedTuple):
     text: str
     """The characters."""
     ids: tuple[str, ...] = ()
-    """Ids of the annotations covering it, in order of their start."""
+    """Ids of the annotations covering it, by start (an outer one before those nested in it)."""
     kinds: tuple[str, ...] = ()
     """Kinds of those annotations, deduplicated, for CSS classes."""
     starts: tuple[str, ...] = ()
@@ -79,7 +79,8 @@ def mark(segments: list[Segment], spans: dict[str, tuple[int, int]], kinds: dict
          links: list[tuple[int, int, str]]) -> None:
     """Split the tokens under the spans and links into pieces, sweeping once through the text."""
     # Outer annotations before the ones nested in them, so data-annotations reads outside-in.
-    order = {aid: n for n, aid in enumerate(sorted(spans, key=lambda i: (spans[i][0], -spans[i][1], i)))}
+    ranked = sorted(spans, key=lambda i: (spans[i][0], -spans[i][1], i))
+    order = {aid: n for n, aid in enumerate(ranked)}
     events = sorted([(s, 1, aid) for aid, (s, _) in spans.items()]
                     + [(e, 0, aid) for aid, (_, e) in spans.items()])
     links = sorted(links)
@@ -107,7 +108,8 @@ def mark(segments: list[Segment], spans: dict[str, tuple[int, int]], kinds: dict
 def split(seg: Segment, events: list, links: list, active: set[str], order: dict[str, int],
           kinds: dict[str, str], spans: dict[str, tuple[int, int]]) -> list[Piece]:
     """Cut one token's text at the events and mention links inside it, applying the events."""
-    cuts = sorted({seg.start, seg.end, *(e[0] for e in events), *(p for s, e, _ in links for p in (s, e))})
+    cuts = sorted({seg.start, seg.end, *(e[0] for e in events),
+                   *(p for s, e, _ in links for p in (s, e))})
     opens, closes = {s: href for s, _, href in links}, {e for _, e, _ in links}
     pieces, ev, ids, classes, starts = [], 0, None, (), ()
     for a, b in zip(cuts, cuts[1:]):
