@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 from .model import SiteConfig
+
+PR_SET_PDEATHSIG = 1
 
 
 def extra_files(site: SiteConfig) -> dict[str, bytes]:
@@ -27,12 +31,20 @@ def search_available() -> bool:
     return importlib.util.find_spec("pagefind") is not None
 
 
+def die_with_parent() -> None:
+    """Ask Linux to kill the indexer if the build dies, so it never writes into a cleaned folder."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the next build still removes the folder once the indexer is gone
+
+
 def index_search(folder: Path) -> str:
     """Build the Pagefind index inside a finished site folder; return a one-line status."""
     if not search_available():
         return "search skipped: pagefind is not installed (pip install 'pagefind[bin]')"
     proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--silent"],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, preexec_fn=die_with_parent)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
         return f"search skipped: pagefind failed ({tail[0]})"

@@ -40,6 +40,11 @@ def check_out(out: Path, protected: dict[str, Path]) -> None:
     if not existing.is_dir():
         what = "it is" if existing == target else f"{os.path.relpath(existing)} is"
         raise ContentError(str(out), 1, 1, f"refusing to build into {out}: {what} a file, not a folder")
+    for what, path in protected.items():
+        # Output inside the sources would be read back as content or copied as static files.
+        if what != "project folder" and path.resolve() in target.parents:
+            raise ContentError(str(out), 1, 1, f"refusing to build into {out}: it is inside the "
+                                               f"{what}; choose another --out")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
         raise ContentError(str(out), 1, 1, f"refusing to replace {out}: it is not empty and was not "
                                            f"made by briefings (no {MARKER} file in it); choose another "
