@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefings.anchor import anchor  # noqa: E402
-from briefings.markdown import parse, visible_text  # noqa: E402
-from briefings.match import Text, find_all  # noqa: E402
+from briefings.anchor import anchor, chunks, mark, note_slots  # noqa: E402
+from briefings.markdown import parse, render_markdown, visible_text  # noqa: E402
+from briefings.match import Text, find_all, locate  # noqa: E402
 from briefings.mentions import Mentions  # noqa: E402
 from briefings.model import Annotation, Briefing, Speaker  # noqa: E402
 
@@ -84,7 +84,8 @@ def annotations(rng: random.Random, body: str, count: int = 50) -> tuple[Annotat
         if not quote:
             continue
         matches = find_all(searchable, quote)
-        occurrence = matches.index(next(m for m in matches if m[0] == start)) + 1 if len(matches) > 1 else 0
+        starts = [m[0] for m in matches]
+        occurrence = starts.index(start) + 1 if len(matches) > 1 else 0
         aid = f"a{len(out)}"
         note = f"Why {aid} matters: the council's position changed, and the envoy said so."
         if len(out) % 5 == 0:  # some notes use Markdown
@@ -104,10 +105,41 @@ def fixture() -> tuple[Briefing, Mentions]:
     return b, Mentions({"ana-berg": Speaker(id="ana-berg", name="Ana Berg")})
 
 
+def timed(fn, runs: int) -> tuple[float, float, float]:
+    """Run fn `runs` times; return the median wall time, its minimum and the median CPU time (ms)."""
+    wall, cpu = [], []
+    for _ in range(runs):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return statistics.median(wall), min(wall), statistics.median(cpu)
+
+
+def stages(b: Briefing, mentions: Mentions) -> dict[str, object]:
+    """Return one callable per stage of anchor(), each redoing only its own work."""
+    tokens = parse(b.body)
+    text, segments = visible_text(tokens)
+    spans = {a.id: locate(Text(text), a) for a in b.annotations}
+    kinds = {a.id: a.kind for a in b.annotations}
+    named, links = mentions.find(text, segments)
+    slots = note_slots(segments, spans)
+    return {
+        "parse Markdown (markdown-it-py)": lambda: parse(b.body),
+        "visible text": lambda: visible_text(tokens),
+        "find the quotes": lambda: [locate(t, a) for t in [Text(text)] for a in b.annotations],
+        "find mentions": lambda: mentions.find(text, segments),
+        "split into marks": lambda: mark(segments, spans, kinds, links),
+        "render the body": lambda: chunks(tokens, slots, False),
+        "render the notes": lambda: [render_markdown(a.note) for a in b.annotations],
+    }
+
+
 def main() -> None:
-    """Time anchor() on the fixture and print the median; --profile prints the top functions."""
+    """Time anchor() on the fixture and print the median; --stages and --profile say where it goes."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=30)
+    ap.add_argument("--stages", action="store_true", help="also time each stage of anchor()")
     ap.add_argument("--profile", action="store_true", help="print a cProfile of 200 runs")
     args = ap.parse_args()
     b, mentions = fixture()
@@ -117,15 +149,14 @@ def main() -> None:
         prof.runcall(lambda: [anchor(b, False, mentions) for _ in range(200)])
         pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
         return
-    times = []
-    for _ in range(args.runs):
-        started = time.perf_counter()
-        anchor(b, False, mentions)
-        times.append((time.perf_counter() - started) * 1000)
-    words = len(b.body.split())
-    print(f"anchor: {words} words, {len(b.annotations)} annotations: "
-          f"median {statistics.median(times):.2f} ms over {args.runs} runs "
-          f"(min {min(times):.2f}, max {max(times):.2f})")
+    median, fastest, cpu = timed(lambda: anchor(b, False, mentions), args.runs)
+    print(f"anchor: {len(b.body.split())} words, {len(b.annotations)} annotations: "
+          f"median {median:.2f} ms over {args.runs} runs (min {fastest:.2f}; median CPU time "
+          f"{cpu:.2f} ms)")
+    if args.stages:
+        for name, fn in stages(b, mentions).items():
+            median, fastest, cpu = timed(fn, args.runs)
+            print(f"  {name:32} median {median:5.2f} ms  (min {fastest:5.2f}, CPU {cpu:5.2f})")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ class Mentions:
         self.href = href
 
     def find(self, text: str, segments) -> tuple[tuple[str, ...], list[tuple[int, int, str]]]:
-        """Return the ids of everyone named, and one link span for each person's first linkable mention."""
+        """Return the ids of everyone named, and a link span at each person's first linkable mention."""
         if self.regex is None:
             return (), []
         starts = [s.start for s in segments]

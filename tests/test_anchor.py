@@ -256,8 +256,10 @@ def test_closest_passage_is_the_current_text_after_an_edit():
     cases = {
         "pre-emptive use of force": "preventive use of force",
         "asked the Council to reconsider the mandate": "asked the council to reconsider the mandate",
-        "reconsider the mandate of the observation mission": "reconsider the mandate of the observer mission",
-        "the delegation strongly rejected the preventive use": "The delegation rejected the preventive use",
+        "reconsider the mandate of the observation mission":
+            "reconsider the mandate of the observer mission",
+        "the delegation strongly rejected the preventive use":
+            "The delegation rejected the preventive use",
     }
     for quote, passage in cases.items():
         [error] = errors_of(body, [Annotation(id="a", quote=quote, kind="note")])
@@ -280,7 +282,8 @@ def test_two_links_in_one_text_token_both_link():
 
 def test_mention_link_wraps_the_marks_inside_it():
     body = "Yesterday Ana Berg spoke.\n"
-    annotations = annotations_from_yaml("- {id: a, quote: Yesterday Ana}\n- {id: b, quote: Berg spoke}\n")
+    annotations = annotations_from_yaml(
+        "- {id: a, quote: Yesterday Ana}\n- {id: b, quote: Berg spoke}\n")
     article = render(body, annotations, SPEAKERS)
     shape = check_invariants(body, article, annotations)
     assert "".join(shape.marked["a"]) == "Yesterday Ana"
@@ -298,7 +301,8 @@ def test_notes_are_placed_after_the_block_holding_the_start():
 
 def test_chunks_join_to_the_whole_body():
     body = "- a one\n- a two\n\n> quoted text\n\n1. first\n2. second\n\n```\ncode\n```\n"
-    source = "- {id: x, quote: one}\n- {id: y, quote: quoted}\n- {id: z, quote: second}\n- {id: w, quote: code}\n"
+    source = ("- {id: x, quote: one}\n- {id: y, quote: quoted}\n- {id: z, quote: second}\n"
+              "- {id: w, quote: code}\n")
     annotations = annotations_from_yaml(source)
     article = render(body, annotations)
     assert len(article.chunks) == 5

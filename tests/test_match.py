@@ -17,7 +17,8 @@ ALPHABET = list("ab ab ab.'\"’“”«»-–—…\n\t\u00a0\u2009")
 def regex_matches(text: str, quote: str) -> list[tuple[int, int]]:
     """The reference semantics: whitespace runs match loosely, '...' and '…' match each other."""
     ellipsis = r"(?:\.\.\.|…)"
-    words = [ellipsis.join(map(re.escape, re.split(r"\.\.\.|…", w))) for w in fold(quote).split(" ") if w]
+    words = [ellipsis.join(map(re.escape, re.split(r"\.\.\.|…", w)))
+             for w in fold(quote).split(" ") if w]
     if not words:
         return []
     regex = re.compile(f"(?=({' +'.join(words)}))")
@@ -116,7 +117,8 @@ def test_many_quotes_switch_to_the_word_index():
     text = " ".join(f"word{i} filler text" for i in range(50_000))
     t = Text(text)
     for i in range(0, 50_000, 1000):
-        assert find_all(t, f"word{i} filler text") == [(text.index(f"word{i} "), text.index(f"word{i} ") + len(f"word{i} filler text"))]
+        start = text.index(f"word{i} ")
+        assert find_all(t, f"word{i} filler text") == [(start, start + len(f"word{i} filler text"))]
     assert t._words is not None
 
 
