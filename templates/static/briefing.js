@@ -12,9 +12,9 @@
   var noteOf = function (id) { return document.getElementById("note-" + id); };
 
   // Put notes level with their highlights. Where they would collide, spread them so the total
-  // (squared) distance to their highlights is least - pool adjacent violators - letting a note
-  // rise at most RISE px above its highlight; then push down whatever still overlaps.
-  var GAP = 14, RISE = 80;
+  // (squared) distance to their highlights is least (pool adjacent violators), letting a note rise
+  // at most RISE px above its highlight and never above the text; push down what still overlaps.
+  var GAP = 14, RISE = 30;
   function place() {
     body.classList.toggle("notes-placed", wide.matches);
     var origin = body.getBoundingClientRect().top, shown = [], blocks = [], offset = 0, floor = 0, i = 0;
@@ -38,12 +38,18 @@
     offset = 0;
     blocks.forEach(function (block) {
       for (var k = 0; k < block.n; k++, i++) {
-        var s = shown[i], top = Math.max(block.sum / block.n + offset, s.want - RISE, floor);
-        s.note.style.top = top + "px";
-        floor = top + s.size;
+        var s = shown[i];
+        s.top = Math.max(block.sum / block.n + offset, s.want - RISE, floor);
+        floor = s.top + s.size;
         offset += s.size;
       }
     });
+    // A note lifted for a neighbour that then moved down anyway drops back towards its highlight.
+    for (i = shown.length - 1; i >= 0; i--) {
+      var below = shown[i + 1] ? shown[i + 1].top - shown[i].size : Infinity;
+      if (shown[i].top < shown[i].want) shown[i].top = Math.min(shown[i].want, below);
+      shown[i].note.style.top = shown[i].top + "px";
+    }
     body.style.minHeight = wide.matches ? floor + "px" : "";
   }
   var queued = false;

@@ -112,3 +112,43 @@ def inject_axe(page) -> None:
     """Put axe-core into a page (from node_modules; skip or fail when it is missing)."""
     require(AXE.exists(), f"axe-core is not installed ({AXE.relative_to(ROOT)} is missing)")
     page.add_script_tag(path=str(AXE))
+
+
+OPEN_NOTE = """document.getElementById("toggle-volkan-fair-arrangement").checked = true;
+document.getElementById("volkan-fair-arrangement").scrollIntoView({block: "start", behavior: "instant"});
+scrollBy({top: -120, behavior: "instant"});"""
+SHOTS = [  # (file, path, viewport width, height shown, colour scheme, scale, script to run first)
+    ("home.png", "", 1280, 1000, "light", 0.75, ""),
+    ("briefing.png", "briefings/quota-statement-2026/", 1280, 1150, "light", 0.72, ""),
+    ("briefing-phone-dark.png", "briefings/korvask-access-statement/", 360, 900, "dark", 1, OPEN_NOTE),
+    ("speaker.png", "speakers/ilse-marten/", 1280, 1000, "light", 0.75, ""),
+]
+
+
+def screenshots(out: Path = ROOT / "docs" / "screenshots") -> None:
+    """Build the demo and write the README's screenshots (small PNGs) into docs/screenshots/."""
+    import subprocess
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--content", str(ROOT / "content"),
+                        "--out", str(site)], cwd=ROOT, check=True, capture_output=True)
+        with serve(site) as url, sync_playwright() as p:
+            b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+            for name, path, width, height, scheme, scale, script in SHOTS:
+                page = b.new_page(viewport={"width": width, "height": height}, color_scheme=scheme,
+                                  device_scale_factor=scale)
+                page.goto(url + path, wait_until="networkidle")
+                if script:
+                    page.evaluate(script)
+                page.screenshot(path=str(out / name))
+                print(f"{out / name}: {(out / name).stat().st_size // 1024} KB")
+            b.close()
+
+
+if __name__ == "__main__":  # python tests/browser/pw.py - regenerate docs/screenshots/
+    screenshots()
