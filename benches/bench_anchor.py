@@ -1,7 +1,11 @@
 """Benchmark: anchor one 2,000-word article with 50 annotations (several overlapping).
 
 Run with `python benches/bench_anchor.py`; prints the median of 30 runs in milliseconds.
-The input is generated from a fixed seed, so every run measures the same work.
+The input is generated from a fixed seed, so every run measures the same work: headings,
+paragraphs with emphasis, links and code, lists, block quotes and a table; 50 quotes of 15-90
+characters (15 overlapping pairs), with notes, one in five written in Markdown. What is timed is
+the whole of anchor(): parsing the Markdown, finding the quotes and mentions, splitting the marks
+and rendering the body and notes. `--stages` times each of those; `--profile` runs cProfile.
 """
 
 from __future__ import annotations
