@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -138,7 +139,7 @@ def bench_disk(runs: int, briefings: int) -> None:
         slug = f"briefing-{briefings // 2:04d}"
         yml = next(content.rglob(f"{slug}.yml"))
         page = opts.out / "briefings" / slug / "index.html"
-        rebuild = []
+        rebuild, outcomes = [], []
         for i in range(3):
             edit_note(yml, 1000 + i)
             site.rebuild({str(yml.resolve())})  # warm-up
@@ -147,9 +148,18 @@ def bench_disk(runs: int, briefings: int) -> None:
             t0 = time.perf_counter()
             out = site.rebuild({str(yml.resolve())})
             rebuild.append(time.perf_counter() - t0)
+            outcomes.append(out)
             assert marker in page.read_text()
         print(f"rebuild alone (incremental, write and swap): median {ms(rebuild)} ms over {runs} runs; "
               f"{len(out.rendered)} of {out.pages} pages rendered, {out.stats.written} files written")
+        stages = ", ".join(f"{k} {ms([o.stages[k] for o in outcomes])}" for k in out.stages)
+        print(f"  stages (median ms): {stages}")
+        slow = {}
+        for o in outcomes:
+            for path, sec in o.slowest:
+                slow.setdefault(path, []).append(sec)
+        print("  slowest pages (median ms): " + ", ".join(
+            f"{path} {ms(v)}" for path, v in sorted(slow.items(), key=lambda kv: -statistics.median(kv[1]))[:3]))
         print(f"save -> page on disk (watcher + burst window + rebuild): median "
               f"{ms(watch_loop(site, content, yml, page, runs))} ms over {runs} runs (target < 150)")
 
@@ -191,7 +201,8 @@ def bench_browser(runs: int) -> None:
                                  "--out", str(Path(tmp) / "site"), "--port", str(port)],
                                 cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 env=dict(os.environ, PYTHONPATH=str(ROOT)))
-        threading.Thread(target=proc.stdout.read, daemon=True).start()
+        lines: list[str] = []
+        threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
         try:
             wait_port(port)
             yml = content / "briefings/quota-statement-2026.yml"
@@ -201,21 +212,37 @@ def bench_browser(runs: int) -> None:
                     "--disable-component-update", "--no-first-run", "--disable-sync"])
                 page = browser.new_page()
                 page.goto(f"http://127.0.0.1:{port}/briefings/quota-statement-2026/")
-                times = []
+                times, observed = [], []
                 for i in range(runs + 2):
                     time.sleep(0.3)
                     marker = edit_note(yml, i)
-                    t0 = time.perf_counter()
+                    t0 = time.time()
                     page.wait_for_function("m => document.body && document.body.innerText.includes(m)",
                                            arg=marker, timeout=10000, polling="raf")
+                    t1 = time.time()
                     if i >= 2:  # the first two warm the browser and server up
-                        times.append(time.perf_counter() - t0)
+                        times.append(painted(page) - t0)
+                        observed.append(t1 - t0)
                 browser.close()
             print(f"save -> open page shows it (Chromium, demo site): median {ms(times)} ms over "
-                  f"{runs} runs, max {max(times) * 1000:.0f} ms (target < 300)")
+                  f"{runs} runs, max {max(times) * 1000:.0f} ms (target < 300); measured to the "
+                  f"reloaded page's first paint")
+            print(f"  as seen by the test harness (playwright polling, +its own lag after a "
+                  f"navigation): median {ms(observed)} ms")
+            builds = [int(m.group(1)) / 1000 for line in lines if (m := re.search(r" in (\d+) ms", line))]
+            print(f"  of which the rebuild (serve's own report): median {ms(builds[-runs:])} ms")
         finally:
             proc.terminate()
             proc.wait(10)
+
+
+def painted(page) -> float:
+    """Return when (epoch seconds) the page's current document first painted its content."""
+    return page.evaluate("""() => {
+        const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+        const nav = performance.getEntriesByType('navigation')[0];
+        return (performance.timeOrigin + (fcp ? fcp.startTime : nav.domContentLoadedEventEnd)) / 1000;
+    }""")
 
 
 def wait_port(port: int, timeout: float = 30) -> None:

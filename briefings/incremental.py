@@ -66,6 +66,10 @@ class Outcome:
     """What the write did."""
     seconds: float = 0.0
     """Wall time of the rebuild."""
+    stages: dict[str, float] = field(default_factory=dict)
+    """Seconds spent in each stage: read, index, plan, render, write."""
+    slowest: tuple[tuple[str, float], ...] = ()
+    """The pages that took longest to render, with their seconds."""
 
 
 class Site:
@@ -92,6 +96,8 @@ class Site:
         self.index_keys: dict[str, tuple] = {}
         self.dirty: set[str] | None = None
         """Slugs changed since the last successful write; None means every page."""
+        self.stages: dict[str, float] = {}
+        self.times: dict[str, float] = {}
         self.content_dir = os.path.abspath(opts.content)
         self.template_dirs = [os.path.abspath(p) for p in search_path(opts.templates)]
 
@@ -101,6 +107,7 @@ class Site:
         kind = CONTENT if self.shared is None or changed is None else self.classify(changed)
         if kind is None:
             return Outcome(None)
+        self.stages, self.times = {}, {}
         if kind == CONTENT:
             self.read_all()
         elif kind == TEMPLATES:
@@ -109,8 +116,16 @@ class Site:
             for slug in sorted({self.by_file[p] for p in changed if p in self.by_file}):
                 self.read_one(self.pairs[slug])
         raise_all(self.errors())
+        self.lap("read", started)
         rendered, pages, stats = self.render_and_write()
-        return Outcome(kind, rendered, pages, stats, time.perf_counter() - started)
+        slowest = tuple(sorted(self.times.items(), key=lambda kv: -kv[1])[:3])
+        return Outcome(kind, rendered, pages, stats, time.perf_counter() - started, self.stages, slowest)
+
+    def lap(self, stage: str, since: float) -> float:
+        """Record the time spent in a stage since a moment; return now."""
+        now = time.perf_counter()
+        self.stages[stage] = now - since
+        return now
 
     def classify(self, changed: set[str]) -> str | None:
         """Return the widest kind of change among these absolute paths, or None if none matters."""
@@ -185,19 +200,24 @@ class Site:
 
     def render_and_write(self) -> tuple[tuple[str, ...], int, WriteStats]:
         """Render the affected pages, reuse the others' bytes, and write the site atomically."""
+        t = time.perf_counter()
         content, articles = self.model()
         keys = {p.slug: p.key for p in self.pairs.values()}
         if self.dirty is None or self.index is None or keys != self.index_keys:
             self.index, self.index_keys = build_index(content, articles), keys
         index = self.index
+        t = self.lap("index", t)
         pages = plan(content, index)
         todo = self.affected(pages)
+        t = self.lap("plan", t)
         fresh = self.render(common_context(content, articles, index), todo)
         outputs = {p.path: fresh[p.path] if p.path in fresh else self.outputs[p.path] for p in pages}
         files = {path: data for out in outputs.values() for path, data in out.items()}
         files.update(self.static)
         files.update(extra_files(content.site))
+        t = self.lap("render", t)
         stats = self.writer.write(files)
+        self.lap("write", t)
         self.pages, self.outputs = {p.path: p for p in pages}, outputs
         self.files, self.dirty = files, set()
         return tuple(p.path for p in todo), len(pages), stats
@@ -207,10 +227,12 @@ class Site:
         out: dict[str, dict[str, bytes]] = {}
         errors: list[ContentError] = []
         for page in pages:
+            started = time.perf_counter()
             try:
                 out[page.path] = render_pages(self.env, common, [page])
             except ExceptionGroup as group:
                 errors.extend(flatten(group))
+            self.times[page.path] = time.perf_counter() - started
         raise_all(errors)
         return out
 
