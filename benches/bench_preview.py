@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from briefings.incremental import Site  # noqa: E402
 from briefings.pipeline import Options  # noqa: E402
-from briefings.serve import Preview, watch  # noqa: E402
+from briefings.serve import Preview, settle, watch  # noqa: E402
 
 FIRST = "Ada Bruno Celia Dario Elin Farid Greta Hugo Ines Jonas Kaia Lev".split()
 LAST = "Arden Brask Corrin Dahl Emmer Falk Gorse Hallen Ivers Jarl".split()
@@ -107,13 +107,13 @@ def edit_note(yml: Path, i: int) -> str:
     return marker
 
 
-def wait_for(path: Path, text: str, timeout: float = 10.0) -> None:
-    """Poll a file until it contains text."""
+def wait_for(path: Path, text: str, timeout: float = 10.0, pause: float = 0.001) -> None:
+    """Poll a file until it contains text (looking every pause seconds)."""
     end = time.perf_counter() + timeout
     while text not in read_or_empty(path):
         if time.perf_counter() > end:
             raise TimeoutError(f"{path} never showed {text!r}")
-        time.sleep(0.001)
+        time.sleep(pause)
 
 
 def read_or_empty(path: Path) -> str:
@@ -135,6 +135,7 @@ def bench_disk(runs: int, briefings: int) -> None:
         site = Site(opts)
         started = time.perf_counter()
         first = site.rebuild()
+        settle()  # as serve does after a full build
         print(f"first build: {first.pages} pages in {time.perf_counter() - started:.2f} s")
         slug = f"briefing-{briefings // 2:04d}"
         yml = next(content.rglob(f"{slug}.yml"))
@@ -168,19 +169,24 @@ def watch_loop(site: Site, content: Path, yml: Path, page: Path, runs: int) -> l
     """Run serve's watcher thread on the site; time each save until the page on disk shows it."""
     preview = Preview(site.opts, out=open(os.devnull, "w"))
     preview.site = site
+    started: list[float] = []
+    rebuild = site.rebuild
+    site.rebuild = lambda changed=None: started.append(time.perf_counter()) or rebuild(changed)
     watcher = watch(preview)
-    watcher.begin()
     try:
-        times = []
+        times, waits = [], []
         for i in range(runs):
             time.sleep(0.15)
             marker = edit_note(yml, 5000 + i)
             t0 = time.perf_counter()
-            wait_for(page, marker)
+            wait_for(page, marker, pause=0.005)
             times.append(time.perf_counter() - t0)
+            waits.append(started[-1] - t0)
+        print(f"  of which save -> rebuild starts (change notice + burst window): median {ms(waits)} ms")
         return times
     finally:
         watcher.end()
+        site.rebuild = rebuild
 
 
 def free_port() -> int:

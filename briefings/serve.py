@@ -8,6 +8,7 @@ gets an error page listing the PATH:LINE:COLUMN lines, and the next good save re
 
 from __future__ import annotations
 
+import gc
 import html
 import logging
 import os
@@ -57,6 +58,8 @@ class Preview:
         self.errors = ()
         say(self.out, f"{cause(changed)}: {summary(outcome)}{fixed}")
         self.reload()
+        if outcome.kind != "briefings":
+            settle()
 
     def failed(self, exc: BaseException) -> None:
         """Keep a failed build's errors for the error page and print them."""
@@ -72,6 +75,17 @@ class Preview:
         n = len(errors)
         say(self.err, f"{n} error{'s' if n != 1 else ''}; the previous site is still on disk, the "
                       f"browser shows the errors, and the preview rebuilds on your next save")
+
+
+def settle() -> None:
+    """After a full build, exempt the model now in memory from garbage collection passes.
+
+    A pass over a 1,000-briefing model stalled a later rebuild by up to 0.8 s. Frozen objects are
+    still freed when their last reference goes; only cycles among them wait for the next full build.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def cause(changed: set[str] | None) -> str:
@@ -229,24 +243,28 @@ def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
 
     check_out(opts.out, {"project folder": Path.cwd(), "content folder": opts.content,
                          "templates folder": opts.templates})
+    if not opts.content.is_dir():
+        say(sys.stderr, f"error: content folder {opts.content} does not exist; run in your project "
+                        f"folder or pass --content")
+        return 1
     problem = port_problem(host, port)
     if problem:
         say(sys.stderr, f"error: {problem}")
         return 1
     quiet_logs()
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # livereload drops reloads within 3 s of the last one
+    signal.signal(signal.SIGTERM, interrupt)
     preview = Preview(opts)
     watcher = watch(preview)
-    preview.build()
-    server = Server(watcher=watcher)
-    server.SFH = handler_class(preview)
-    server._setup_logging = lambda: None  # its INFO lines would drown the build messages
-    loop = IOLoop.current()
-    preview.reload = lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*")
-    signal.signal(signal.SIGTERM, interrupt)
-    loop.add_callback(say, sys.stdout, f"serving {opts.out} at {url(host, port)} - live reload is on; "
-                                       f"press Ctrl-C to stop")
     try:
+        preview.build()
+        server = Server(watcher=watcher)
+        server.SFH = handler_class(preview)
+        server._setup_logging = lambda: None  # its INFO lines would drown the build messages
+        loop = IOLoop.current()
+        preview.reload = lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+        loop.add_callback(say, sys.stdout, f"serving {opts.out} at {url(host, port)} - live reload is "
+                                           f"on; press Ctrl-C to stop")
         server.serve(port=port, host=host, root=str(os.path.abspath(opts.out)), restart_delay=0)
     except OSError as exc:
         say(sys.stderr, f"error: cannot listen on {host}:{port}: {exc.strerror or exc}")

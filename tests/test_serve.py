@@ -232,3 +232,11 @@ def test_rebuilds_run_one_at_a_time(tmp_path):
 
 def test_port_is_free_helper():
     assert 0 < free_port() < 65536
+
+
+def test_a_missing_content_folder_is_a_clear_error(tmp_path):
+    served = Served(tmp_path, "--content", "nowhere", "--out", "site")
+    assert served.proc.wait(60) == 1
+    served.reader.join(5)
+    assert "content folder nowhere does not exist" in served.output
+    assert "Traceback" not in served.output
