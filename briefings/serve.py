@@ -1,13 +1,14 @@
 """`briefings serve`: build, serve the output with livereload, rebuild on change, reload once per build.
 
-One thread watches the content and template folders (a 50 ms poll of sizes and mtimes), waits until
-a burst of saves is over, rebuilds incrementally and swaps the output in; only then does it ask
-livereload to reload the open pages. While the content or templates are broken every HTML request
+One thread watches the content and template folders (kernel change notices, see watch.py), waits
+until a burst of saves is over, rebuilds incrementally and swaps the output in; only then does it
+ask livereload to reload the open pages (with livereload's 3 s reload throttle turned off). While the content or templates are broken every HTML request
 gets an error page listing the PATH:LINE:COLUMN lines, and the next good save reloads it away.
 """
 
 from __future__ import annotations
 
+import errno
 import gc
 import html
 import logging
@@ -24,8 +25,9 @@ from .errors import flatten
 from .incremental import Site
 from .load import shown
 from .pipeline import Options
-from .watch import Watcher
+from .watch import Watcher, say
 from .write import check_out
+
 
 class Preview:
     """The site being previewed: rebuilds it and remembers the errors of the last build."""
@@ -102,11 +104,6 @@ def summary(outcome) -> str:
                 else f"{len(outcome.rendered)} of {outcome.pages} pages")
     return (f"rendered {rendered} in {outcome.seconds * 1000:.0f} ms, {outcome.stats.written} files "
             f"written, {outcome.stats.unchanged} unchanged")
-
-
-def say(stream, text: str) -> None:
-    """Print one line at once, even into a pipe."""
-    print(text, file=stream, flush=True)
 
 
 def error_page(errors: tuple[str, ...]) -> bytes:
@@ -228,7 +225,7 @@ def port_problem(host: str, port: int) -> str | None:
             try:
                 s.bind(addr)
             except OSError as exc:
-                if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
+                if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
                     return (f"port {port} on {host} is already in use (another preview?); "
                             f"choose another with --port")
                 return f"cannot listen on {host}:{port}: {exc.strerror or exc}"

@@ -20,10 +20,11 @@ EDITOR_FILES = ("~", ".swp", ".swx", ".tmp", ".part")
 class Watcher:
     """Hands each burst of changed files under some folders to on_change, from its own thread.
 
-    The kernel reports changes (inotify, through the watchfiles package; it polls where that is
-    unavailable), so nothing is stat'ed while nothing changes and a save is seen at once. It also
-    speaks livereload's watcher protocol (watch, start, examine), so livereload's Server takes it
-    in place of its own 0.8 s poller.
+    The kernel reports changes (inotify, through the watchfiles package), so nothing is stat'ed while
+    nothing changes and a save is seen within STEP_MS; where the kernel refuses (too many watches),
+    watchfiles polls instead. A burst ends QUIET_MS after its last change. The watcher also speaks
+    livereload's watcher protocol (watch, start, examine), so livereload's Server takes it in place
+    of its own 0.8 s poller.
     """
 
     def __init__(self, folders, on_change, ignore=(), quiet_ms: int = QUIET_MS) -> None:
