@@ -84,7 +84,7 @@ class Served:
         finally:
             conn.close()
 
-    def wait_until(self, raw_path: str, predicate, timeout: float = 15) -> tuple[int, str]:
+    def wait_until(self, raw_path: str, predicate, timeout: float = 30) -> tuple[int, str]:
         """Poll a path until predicate(status, body) holds; return the last answer."""
         end = time.time() + timeout
         while True:

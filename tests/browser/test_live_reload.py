@@ -60,7 +60,7 @@ def test_saving_a_note_updates_the_open_page(tmp_path, page):
         page.wait_for_function("() => window.LiveReload !== undefined")  # connected
         edit_note(tmp_path / f"content/briefings/{DEMO}.yml", "A note saved while the page was open.")
         expect(page.locator("body")).to_contain_text("A note saved while the page was open.",
-                                                     timeout=15000)
+                                                     timeout=30000)
         expect(page.locator("body")).not_to_contain_text("largest rise in the cod quota")
     finally:
         assert served.stop() == 0, served.output
@@ -77,11 +77,11 @@ def test_a_broken_file_shows_its_error_and_the_fix_brings_the_page_back(tmp_path
         page.wait_for_function("() => window.LiveReload !== undefined")
         yml.write_text(good.replace("topics: [fisheries-quotas]", "topics: [fisheries-quotas", 1))
         where = re.compile(rf"content/briefings/{DEMO}\.yml:\d+:\d+: error: ")
-        expect(page.locator("#briefings-errors")).to_contain_text(where, timeout=15000)
+        expect(page.locator("#briefings-errors")).to_contain_text(where, timeout=30000)
         line = page.locator("#briefings-errors code").first.inner_text()
         assert line in served.output  # the same PATH:LINE:COLUMN line as in the terminal
         yml.write_text(good)
-        expect(page).to_have_title(title, timeout=15000)
+        expect(page).to_have_title(title, timeout=30000)
         expect(page.locator("#briefings-errors")).to_have_count(0)
         expect(page.locator("body")).to_contain_text("largest rise in the cod quota")
     finally:
