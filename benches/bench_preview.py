@@ -2,8 +2,8 @@
 
 1. `disk`: on a generated 1,000-briefing site, the time from saving one briefing's sidecar to its
    rebuilt page being on disk, through the code path `serve` uses: the watcher notices the save,
-   waits out its burst window, and the incremental rebuild renders and swaps the site in. The
-   rebuild alone (the part after the watcher) is printed too. Target: median under 150 ms.
+   the incremental rebuild renders while the burst window runs out, then swaps the site in. The
+   rebuild alone (called directly) is printed too. Target: median under 150 ms.
 2. `browser`: on the demo site in headless Chromium (/usr/bin/chromium via playwright), the time
    from saving a sidecar to the open page showing the change. Target: median under 300 ms.
 
@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from briefings.incremental import Site  # noqa: E402
 from briefings.pipeline import Options  # noqa: E402
 from briefings.serve import Preview, settle, watch  # noqa: E402
+from briefings.watch import QUIET_MS  # noqa: E402
 
 FIRST = "Ada Bruno Celia Dario Elin Farid Greta Hugo Ines Jonas Kaia Lev".split()
 LAST = "Arden Brask Corrin Dahl Emmer Falk Gorse Hallen Ivers Jarl".split()
@@ -166,27 +167,47 @@ def bench_disk(runs: int, briefings: int) -> None:
 
 
 def watch_loop(site: Site, content: Path, yml: Path, page: Path, runs: int) -> list[float]:
-    """Run serve's watcher thread on the site; time each save until the page on disk shows it."""
+    """Run serve's watcher thread on the site; time each save until its rebuild has swapped the page
+    in (the moment it is on disk; the main thread waits on an event, so it takes no CPU from the
+    watcher's thread meanwhile)."""
     preview = Preview(site.opts, out=open(os.devnull, "w"))
     preview.site = site
     started: list[float] = []
-    rebuild = site.rebuild
-    site.rebuild = lambda changed=None: started.append(time.perf_counter()) or rebuild(changed)
+    ended: list[float] = []
+    done = threading.Event()
+    prepare, commit = site.prepare, site.commit
+
+    def timed_prepare(changed=None):
+        started.append(time.perf_counter())
+        return prepare(changed)
+
+    def timed_commit(prepared):
+        try:
+            return commit(prepared)
+        finally:
+            ended.append(time.perf_counter())
+            done.set()
+    site.prepare, site.commit = timed_prepare, timed_commit
     watcher = watch(preview)
     try:
-        times, waits = [], []
+        times, waits, took = [], [], []
         for i in range(runs):
             time.sleep(0.15)
+            done.clear()
             marker = edit_note(yml, 5000 + i)
             t0 = time.perf_counter()
-            wait_for(page, marker, pause=0.005)
-            times.append(time.perf_counter() - t0)
+            if not done.wait(10):
+                raise TimeoutError("no rebuild after a save")
+            assert marker in page.read_text()
+            times.append(ended[-1] - t0)
             waits.append(started[-1] - t0)
-        print(f"  of which save -> rebuild starts (change notice + burst window): median {ms(waits)} ms")
+            took.append(ended[-1] - started[-1])
+        print(f"  of which save -> rebuild starts (change notice): median {ms(waits)} ms, rebuild start "
+              f"-> swapped in (render overlaps the {QUIET_MS} ms burst window): median {ms(took)} ms")
         return times
     finally:
         watcher.end()
-        site.rebuild = rebuild
+        site.prepare, site.commit = prepare, commit
 
 
 def free_port() -> int:

@@ -72,6 +72,30 @@ class Outcome:
     """The pages that took longest to render, with their seconds."""
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A rendered site not yet written."""
+
+    files: dict[str, bytes]
+    """Every file of the site."""
+    pages: list[Page]
+    """The page plan."""
+    outputs: dict[str, dict[str, bytes]]
+    """Page output path -> the files rendering it gave."""
+    rendered: tuple[str, ...]
+    """Output paths of the pages rendered for it."""
+    started: float
+    """When its preparation began (perf_counter)."""
+
+
+def widest(a: str | None, b: str | None) -> str | None:
+    """Return the wider of two kinds of change."""
+    for kind in (CONTENT, TEMPLATES, BRIEFINGS):
+        if kind in (a, b):
+            return kind
+    return None
+
+
 class Site:
     """A site held in memory between rebuilds; rebuild() brings it and the output folder up to date."""
 
@@ -96,6 +120,8 @@ class Site:
         self.index_keys: dict[str, tuple] = {}
         self.dirty: set[str] | None = None
         """Slugs changed since the last successful write; None means every page."""
+        self.kind: str | None = None
+        """The widest change prepared since the last commit."""
         self.stages: dict[str, float] = {}
         self.times: dict[str, float] = {}
         self.content_dir = os.path.abspath(opts.content)
@@ -103,10 +129,20 @@ class Site:
 
     def rebuild(self, changed: set[str] | None = None) -> Outcome:
         """Apply changes to the given files (None: everything) and write the site; raise content errors."""
+        prepared = self.prepare(changed)
+        return self.commit(prepared) if prepared is not None else Outcome(None)
+
+    def prepare(self, changed: set[str] | None = None) -> Prepared | None:
+        """Read what changed and render what it affects, writing nothing; None when nothing matters.
+
+        Until commit() the affected pages accumulate: preparing again after more changes renders
+        everything either preparation would have. Raises every content error.
+        """
         started = time.perf_counter()
         kind = CONTENT if self.shared is None or changed is None else self.classify(changed)
         if kind is None:
-            return Outcome(None)
+            return None
+        self.kind = widest(self.kind, kind)
         self.stages, self.times = {}, {}
         if kind == CONTENT:
             self.read_all()
@@ -116,10 +152,18 @@ class Site:
             for slug in sorted({self.by_file[p] for p in changed if p in self.by_file}):
                 self.read_one(self.pairs[slug])
         raise_all(self.errors())
-        self.lap("read", started)
-        rendered, pages, stats = self.render_and_write()
+        return self.render_all(self.lap("read", started), started)
+
+    def commit(self, prepared: Prepared) -> Outcome:
+        """Write a prepared site atomically and make it the one later changes are compared with."""
+        t = time.perf_counter()
+        stats = self.writer.write(prepared.files)
+        self.lap("write", t)
+        self.pages, self.outputs = {p.path: p for p in prepared.pages}, prepared.outputs
+        self.files, self.dirty, kind, self.kind = prepared.files, set(), self.kind, None
         slowest = tuple(sorted(self.times.items(), key=lambda kv: -kv[1])[:3])
-        return Outcome(kind, rendered, pages, stats, time.perf_counter() - started, self.stages, slowest)
+        return Outcome(kind, prepared.rendered, len(prepared.pages), stats,
+                       time.perf_counter() - prepared.started, self.stages, slowest)
 
     def lap(self, stage: str, since: float) -> float:
         """Record the time spent in a stage since a moment; return now."""
@@ -129,11 +173,10 @@ class Site:
 
     def classify(self, changed: set[str]) -> str | None:
         """Return the widest kind of change among these absolute paths, or None if none matters."""
-        kinds = {self.kind_of(os.path.abspath(p)) for p in changed}
-        for kind in (CONTENT, TEMPLATES, BRIEFINGS):
-            if kind in kinds:
-                return kind
-        return None
+        kind = None
+        for path in changed:
+            kind = widest(kind, self.kind_of(os.path.abspath(path)))
+        return kind
 
     def kind_of(self, path: str) -> str | None:
         """Return what a change to one file means for the site."""
@@ -198,9 +241,8 @@ class Site:
         articles = {p.slug: p.article for p in self.pairs.values() if p.article is not None}
         return assemble(self.shared, briefings), articles
 
-    def render_and_write(self) -> tuple[tuple[str, ...], int, WriteStats]:
-        """Render the affected pages, reuse the others' bytes, and write the site atomically."""
-        t = time.perf_counter()
+    def render_all(self, t: float, started: float) -> Prepared:
+        """Index, plan and render the affected pages; reuse the other pages' bytes."""
         content, articles = self.model()
         keys = {p.slug: p.key for p in self.pairs.values()}
         if self.dirty is None or self.index is None or keys != self.index_keys:
@@ -215,12 +257,8 @@ class Site:
         files = {path: data for out in outputs.values() for path, data in out.items()}
         files.update(self.static)
         files.update(extra_files(content.site))
-        t = self.lap("render", t)
-        stats = self.writer.write(files)
-        self.lap("write", t)
-        self.pages, self.outputs = {p.path: p for p in pages}, outputs
-        self.files, self.dirty = files, set()
-        return tuple(p.path for p in todo), len(pages), stats
+        self.lap("render", t)
+        return Prepared(files, pages, outputs, tuple(p.path for p in todo), started)
 
     def render(self, common: dict, pages: list[Page]) -> dict[str, dict[str, bytes]]:
         """Render each page on its own, so that what it makes can be kept with it; raise all errors."""

@@ -1,16 +1,16 @@
 """`briefings serve`: build, serve the output with livereload, rebuild on change, reload once per build.
 
-One thread watches the content and template folders (kernel change notices, see watch.py), waits
-until a burst of saves is over, rebuilds incrementally and swaps the output in; only then does it
-ask livereload to reload the open pages (with livereload's 3 s reload throttle turned off). While the content or templates are broken every HTML request
-gets an error page listing the PATH:LINE:COLUMN lines, and the next good save reloads it away.
-"""
+One thread watches the content and template folders (kernel change notices, see watch.py). At the
+first notice of a burst of saves it starts the incremental rebuild; it writes (one atomic swap)
+only once the burst is over, preparing again if the burst brought more changes, and only then asks
+livereload to reload the open pages (livereload's 3 s reload throttle is turned off). While the
+content or templates are broken every HTML request gets an error page listing the
+PATH:LINE:COLUMN lines, and the next good save reloads it away."""
 
 from __future__ import annotations
 
 import errno
 import gc
-import html
 import logging
 import os
 import signal
@@ -19,10 +19,10 @@ import sys
 import threading
 import traceback
 from pathlib import Path
-from urllib.parse import unquote
 
 from .errors import flatten
 from .incremental import Site
+from .preview_http import handler_class
 from .load import shown
 from .pipeline import Options
 from .watch import Watcher, say
@@ -41,20 +41,46 @@ class Preview:
         """Called after every build that changed what the browser should show."""
         self.lock = threading.Lock()
 
-    def build(self, changed: set[str] | None = None) -> None:
-        """Rebuild after changes (None: everything), report in the terminal, then reload the browser."""
-        with self.lock:
-            self.build_now(changed)
+    def build(self, changed: set[str] | None = None, settled=None) -> None:
+        """Rebuild after changes (None: everything), report in the terminal, then reload the browser.
 
-    def build_now(self, changed: set[str] | None) -> None:
-        """Rebuild (one build at a time: build() holds the lock)."""
+        With settled (from the watcher), rendering starts at the first notice of a burst; the
+        write waits until settled() says the burst is over, and if it brought more changes those
+        are prepared too. Either way: one write and one reload per burst, after the swap.
+        """
+        with self.lock:
+            prepared = self.attempt(changed)
+            more = settled() if settled is not None else set()
+            if more:
+                changed = (changed or set()) | more
+                prepared = self.attempt(more)
+            self.finish(prepared, changed)
+
+    def attempt(self, changed: set[str] | None):
+        """Prepare a rebuild; return it, None when nothing changed that matters, or the exception."""
         try:
-            outcome = self.site.rebuild(changed)
+            return self.site.prepare(changed)
         except (Exception, ExceptionGroup) as exc:
-            self.failed(exc)
+            if not flatten(exc):  # not the user's mistake: start afresh with the next attempt
+                self.site.writer.drop_spare()
+                self.site = Site(self.opts)
+            return exc
+
+    def finish(self, prepared, changed: set[str] | None) -> None:
+        """Write a prepared rebuild (or show its errors), say so, and reload the browser."""
+        if prepared is None:
+            return
+        if isinstance(prepared, BaseException):
+            self.failed(prepared)
             self.reload()
             return
-        if outcome.kind is None:
+        try:
+            outcome = self.site.commit(prepared)
+        except Exception as exc:  # the disk (or a bug), not the content: the previous site stays
+            self.failed(exc)
+            self.site.writer.drop_spare()
+            self.site = Site(self.opts)
+            self.reload()
             return
         fixed = "; errors fixed" if self.errors else ""
         self.errors = ()
@@ -66,11 +92,9 @@ class Preview:
     def failed(self, exc: BaseException) -> None:
         """Keep a failed build's errors for the error page and print them."""
         errors = [str(e) for e in flatten(exc)]
-        if not errors:  # not the user's mistake: show it all the same, and start afresh next time
+        if not errors:  # not the user's mistake: show it all the same
             traceback.print_exception(exc, file=self.err)
             errors = [f"internal error: {type(exc).__name__}: {exc}"]
-            self.site.writer.drop_spare()
-            self.site = Site(self.opts)
         self.errors = tuple(errors)
         for line in errors:
             say(self.err, line)
@@ -104,107 +128,6 @@ def summary(outcome) -> str:
                 else f"{len(outcome.rendered)} of {outcome.pages} pages")
     return (f"rendered {rendered} in {outcome.seconds * 1000:.0f} ms, {outcome.stats.written} files "
             f"written, {outcome.stats.unchanged} unchanged")
-
-
-def error_page(errors: tuple[str, ...]) -> bytes:
-    """Return the HTML page shown while the build is broken (it has </head>, so livereload reloads it)."""
-    items = "\n".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
-    n = len(errors)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Build failed - briefings preview</title>
-<style>
-body {{ font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; }}
-h1 {{ color: #a00; font-size: 1.4rem; }} li {{ margin: .4rem 0; }}
-code {{ white-space: pre-wrap; word-break: break-word; }}
-</style>
-</head>
-<body>
-<main id="briefings-errors">
-<h1>The site could not be rebuilt: {n} error{'s' if n != 1 else ''}</h1>
-<ul>
-{items}
-</ul>
-<p>Fix the file and save: this page reloads by itself.</p>
-</main>
-</body>
-</html>
-""".encode("utf-8")
-
-
-def safe_path(raw: str) -> bool:
-    """Tell whether a request path (still percent-encoded) stays inside the site."""
-    lowered = raw.lower()
-    if "%2f" in lowered or "%5c" in lowered or "\\" in raw:
-        return False
-    decoded = unquote(raw)
-    return "\x00" not in decoded and "\\" not in decoded and ".." not in decoded.split("/")
-
-
-def inside(path: str, root: str) -> bool:
-    """Tell whether an absolute path is root or lies below it."""
-    root = os.path.abspath(root)
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def handler_class(preview: Preview):
-    """Return livereload's static file handler, confined to the output folder and showing errors."""
-    from livereload.server import StaticFileHandler
-    from tornado.web import HTTPError
-
-    class Handler(StaticFileHandler):
-        """Serve the output folder; 404 for anything outside it; the error page while broken."""
-
-        def prepare(self):
-            """Refuse paths that leave the site; answer HTML requests with the errors when broken."""
-            if not safe_path(self.request.path.split("?", 1)[0]):
-                raise HTTPError(404)
-            if preview.errors and self.wants_html():
-                self.set_status(500)
-                self.set_header("Content-Type", "text/html; charset=utf-8")
-                self.set_header("Cache-Control", "no-store")
-                self.finish(error_page(preview.errors))
-
-        def wants_html(self) -> bool:
-            """Tell whether the request is for a page rather than an asset."""
-            last = self.request.path.rsplit("/", 1)[-1]
-            return not last or last.endswith((".html", ".htm")) or "." not in last
-
-        @classmethod
-        def get_absolute_path(cls, root: str, path: str) -> str:
-            """Return where a URL path points; 404 when that is outside the output folder."""
-            absolute = os.path.abspath(os.path.join(root, path))
-            if not inside(absolute, root):
-                raise HTTPError(404)
-            return absolute
-
-        def validate_absolute_path(self, root: str, absolute_path: str):
-            """Answer 404 when a symlink leads outside the output folder."""
-            if not inside(os.path.realpath(absolute_path), os.path.realpath(root)):
-                raise HTTPError(404)
-            return super().validate_absolute_path(root, absolute_path)
-
-        def send_error(self, status_code: int = 500, **kwargs):
-            """Say 404 where tornado would say 403: nothing outside the site is even admitted to exist."""
-            super().send_error(404 if status_code == 403 else status_code, **kwargs)
-
-        def set_extra_headers(self, path):
-            """Never let the browser reuse an old copy."""
-            self.set_header("Cache-Control", "no-store")
-
-        def write_error(self, status_code: int, **kwargs):
-            """Show the site's own 404 page when it has one."""
-            page = Path(self.root) / "404.html"
-            if status_code == 404 and page.is_file():
-                self.set_header("Content-Type", "text/html; charset=utf-8")
-                self.finish(page.read_bytes())
-            else:
-                self.finish(f"<!DOCTYPE html><html><head><title>{status_code}</title></head>"
-                            f"<body><h1>{status_code}</h1></body></html>")
-
-    return Handler
 
 
 def url(host: str, port: int) -> str:

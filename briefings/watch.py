@@ -67,26 +67,26 @@ class Watcher:
             self.thread.join(timeout)
 
     def run(self, force_polling: bool | None = None) -> None:
-        """Call on_change once per burst of changes until stopped."""
+        """Hand each burst to on_change(paths, settled) until stopped.
+
+        on_change gets the first changes as soon as they are seen, so it can start work at once;
+        settled() then waits until the burst is over (QUIET_MS without a change, or LONGEST_MS in
+        all) and returns the paths changed since - empty for a lone save. The caller writes and
+        reloads only after settled() returns, so a burst still gives one write and one reload.
+        """
         import watchfiles
-        pending: set[str] = set()
-        first = last = 0.0
         try:
-            for changes in watchfiles.watch(
-                    *self.folders, watch_filter=self.wanted, debounce=LONGEST_MS, step=STEP_MS,
-                    stop_event=self.stop, rust_timeout=STEP_MS, yield_on_timeout=True,
-                    raise_interrupt=False, force_polling=force_polling, poll_delay_ms=STEP_MS * 5):
+            changes_seen = watchfiles.watch(
+                *self.folders, watch_filter=self.wanted, debounce=LONGEST_MS, step=STEP_MS,
+                stop_event=self.stop, rust_timeout=STEP_MS, yield_on_timeout=True,
+                raise_interrupt=False, force_polling=force_polling, poll_delay_ms=STEP_MS * 5)
+            for changes in changes_seen:
                 self.ready.set()
-                now = time.monotonic()
-                if changes:
-                    first = first if pending else now
-                    pending |= {path for _, path in changes}
-                    last = now
-                # watchfiles reports a change STEP_MS after it saw nothing more: wait out the rest
-                if pending and (now - last >= (self.quiet_ms - STEP_MS) / 1000
-                                or now - first >= LONGEST_MS / 1000):
-                    batch, pending = pending, set()
-                    self.on_change(batch)
+                burst = Burst(changes_seen, self.quiet_ms)
+                batch = {path for _, path in changes}
+                while batch:  # a callback that did not wait for the burst gets the rest after it
+                    self.on_change(batch, burst.settled)
+                    batch = burst.settled()
         except OSError as exc:  # e.g. the kernel's limit on watches: poll instead
             if force_polling:
                 raise
@@ -102,6 +102,34 @@ class Watcher:
         root = next((f for f in self.folders if path.startswith(f + os.sep)), None)
         rel = path[len(root) + 1:] if root else os.path.basename(path)
         return not any(part.startswith(".") for part in rel.split(os.sep))
+
+
+class Burst:
+    """One burst of changes, from its first notice until QUIET_MS pass without another."""
+
+    def __init__(self, changes_seen, quiet_ms: int) -> None:
+        self.changes_seen = changes_seen
+        self.first = self.last = time.monotonic()
+        self.quiet = (quiet_ms - STEP_MS) / 1000  # watchfiles notices a change STEP_MS after it
+        self.over = False
+
+    def settled(self) -> set[str]:
+        """Wait until the burst is over; return the paths changed since the first notice (or last call)."""
+        more: set[str] = set()
+        looked = False  # always look once: changes may have come while the caller was busy
+        while not self.over:
+            now = time.monotonic()
+            if looked and (now - self.last >= self.quiet or now - self.first >= LONGEST_MS / 1000):
+                self.over = True
+                break
+            looked = True
+            changes = next(self.changes_seen, None)
+            if changes is None:  # stopped
+                self.over = True
+            elif changes:
+                more |= {path for _, path in changes}
+                self.last = time.monotonic()
+        return more
 
 
 def say(stream, text: str) -> None:

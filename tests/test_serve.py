@@ -16,7 +16,8 @@ from serve_helpers import DEMO, Served, copy_demo, edit_note, free_port, start
 
 from briefings.cli import parser
 from briefings.pipeline import Options
-from briefings.serve import Preview, error_page, safe_path, url
+from briefings.preview_http import error_page, safe_path
+from briefings.serve import Preview, url
 from briefings.watch import Watcher
 
 ESCAPES = [
@@ -153,13 +154,15 @@ def test_a_killed_preview_leaves_temp_folders_the_next_build_cleans(tmp_path):
     assert not any(p.name.startswith(".site.tmp-") for p in tmp_path.iterdir())
 
 
-def test_a_burst_of_saves_makes_one_rebuild_and_one_reload(tmp_path):
+def test_a_burst_of_saves_makes_one_write_and_one_reload(tmp_path):
     content = copy_demo(tmp_path)
     preview = Preview(Options(content=content, out=tmp_path / "site"), out=open("/dev/null", "w"))
     preview.build()
-    builds, reloads = [], []
-    real = preview.site.rebuild
-    preview.site.rebuild = lambda changed=None: builds.append(set(changed)) or real(changed)
+    prepared, writes, reloads = [], [], []
+    site = preview.site
+    prepare, commit = site.prepare, site.commit
+    site.prepare = lambda changed=None: prepared.append(set(changed)) or prepare(changed)
+    site.commit = lambda p: writes.append(time.monotonic()) or commit(p)
     preview.reload = lambda: reloads.append(time.monotonic())
     watcher = Watcher([content], preview.build)
     watcher.begin()
@@ -168,14 +171,40 @@ def test_a_burst_of_saves_makes_one_rebuild_and_one_reload(tmp_path):
         for n, path in enumerate(files):  # like `git checkout`: many files, a few ms apart
             path.write_text(path.read_text() + f"\n# burst {n}\n")
             time.sleep(0.005)
+        last_save = time.monotonic()
         deadline = time.time() + 10
         while not reloads and time.time() < deadline:
             time.sleep(0.01)
         time.sleep(0.5)
     finally:
         watcher.end()
-    assert len(builds) == 1 and builds[0] == {str(p.resolve()) for p in files}
-    assert len(reloads) == 1
+    assert len(writes) == 1 and len(reloads) == 1
+    assert writes[0] - last_save >= 0.04  # written only once the burst was over
+    assert len(prepared) <= 2  # started at the first notice, prepared again with the rest
+    assert set().union(*prepared) == {str(p.resolve()) for p in files}
+
+
+def test_a_lone_save_is_prepared_once(tmp_path):
+    content = copy_demo(tmp_path)
+    preview = Preview(Options(content=content, out=tmp_path / "site"), out=open("/dev/null", "w"))
+    preview.build()
+    prepared, reloads = [], []
+    prepare = preview.site.prepare
+    preview.site.prepare = lambda changed=None: prepared.append(set(changed)) or prepare(changed)
+    preview.reload = lambda: reloads.append(1)
+    watcher = Watcher([content], preview.build)
+    watcher.begin()
+    try:
+        yml = content / f"briefings/{DEMO}.yml"
+        edit_note(yml, "A lone save.")
+        deadline = time.time() + 10
+        while not reloads and time.time() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.3)
+    finally:
+        watcher.end()
+    assert prepared == [{str(yml.resolve())}] and reloads == [1]
+    assert "A lone save." in (tmp_path / f"site/briefings/{DEMO}/index.html").read_text()
 
 
 def test_watcher_ignores_hidden_editor_and_output_files(tmp_path):
@@ -212,7 +241,7 @@ def test_rebuilds_run_one_at_a_time(tmp_path):
     content = copy_demo(tmp_path)
     preview = Preview(Options(content=content, out=tmp_path / "site"), out=open("/dev/null", "w"))
     active, most = [0], [0]
-    real = preview.site.rebuild
+    real = preview.site.prepare
 
     def counting(changed=None):
         active[0] += 1
@@ -221,7 +250,7 @@ def test_rebuilds_run_one_at_a_time(tmp_path):
             return real(changed)
         finally:
             active[0] -= 1
-    preview.site.rebuild = counting
+    preview.site.prepare = counting
     threads = [threading.Thread(target=preview.build) for _ in range(4)]
     for t in threads:
         t.start()
@@ -240,3 +269,42 @@ def test_a_missing_content_folder_is_a_clear_error(tmp_path):
     served.reader.join(5)
     assert "content folder nowhere does not exist" in served.output
     assert "Traceback" not in served.output
+
+
+def test_changes_made_while_the_first_notice_is_handled_are_not_lost(tmp_path):
+    folder = tmp_path / "watched"
+    folder.mkdir()
+    calls = []
+
+    def slow(batch, settled):  # like a rebuild that takes a while
+        time.sleep(0.3)
+        calls.append((sorted(Path(p).name for p in batch), sorted(Path(p).name for p in settled())))
+
+    watcher = Watcher([folder], slow)
+    watcher.begin()
+    try:
+        (folder / "a.yml").write_text("a")
+        time.sleep(0.15)  # the watcher is busy with a.yml now
+        (folder / "b.yml").write_text("b")
+        deadline = time.time() + 10
+        while not calls and time.time() < deadline:
+            time.sleep(0.01)
+    finally:
+        watcher.end()
+    assert calls == [(["a.yml"], ["b.yml"])]
+
+
+def test_a_callback_that_does_not_wait_gets_the_rest_of_the_burst(tmp_path):
+    folder = tmp_path / "watched"
+    folder.mkdir()
+    calls = []
+    watcher = Watcher([folder], lambda batch, settled: calls.append(sorted(Path(p).name for p in batch)))
+    watcher.begin()
+    try:
+        (folder / "a.yml").write_text("a")
+        time.sleep(0.03)
+        (folder / "b.yml").write_text("b")
+        time.sleep(0.5)
+    finally:
+        watcher.end()
+    assert sorted(name for batch in calls for name in batch) == ["a.yml", "b.yml"]

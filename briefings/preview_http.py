@@ -1,0 +1,110 @@
+"""The preview's HTTP side: livereload's static file handler confined to the output folder, and the
+page shown while the build is broken."""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+from urllib.parse import unquote
+
+
+def error_page(errors: tuple[str, ...]) -> bytes:
+    """Return the HTML page shown while the build is broken (it has </head>, so livereload reloads it)."""
+    items = "\n".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
+    n = len(errors)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Build failed - briefings preview</title>
+<style>
+body {{ font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; }}
+h1 {{ color: #a00; font-size: 1.4rem; }} li {{ margin: .4rem 0; }}
+code {{ white-space: pre-wrap; word-break: break-word; }}
+</style>
+</head>
+<body>
+<main id="briefings-errors">
+<h1>The site could not be rebuilt: {n} error{'s' if n != 1 else ''}</h1>
+<ul>
+{items}
+</ul>
+<p>Fix the file and save: this page reloads by itself.</p>
+</main>
+</body>
+</html>
+""".encode("utf-8")
+
+
+def safe_path(raw: str) -> bool:
+    """Tell whether a request path (still percent-encoded) stays inside the site."""
+    lowered = raw.lower()
+    if "%2f" in lowered or "%5c" in lowered or "\\" in raw:
+        return False
+    decoded = unquote(raw)
+    return "\x00" not in decoded and "\\" not in decoded and ".." not in decoded.split("/")
+
+
+def inside(path: str, root: str) -> bool:
+    """Tell whether an absolute path is root or lies below it."""
+    root = os.path.abspath(root)
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def handler_class(preview):
+    """Return livereload's static file handler, confined to the output folder, showing preview.errors."""
+    from livereload.server import StaticFileHandler
+    from tornado.web import HTTPError
+
+    class Handler(StaticFileHandler):
+        """Serve the output folder; 404 for anything outside it; the error page while broken."""
+
+        def prepare(self):
+            """Refuse paths that leave the site; answer HTML requests with the errors when broken."""
+            if not safe_path(self.request.path.split("?", 1)[0]):
+                raise HTTPError(404)
+            if preview.errors and self.wants_html():
+                self.set_status(500)
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.set_header("Cache-Control", "no-store")
+                self.finish(error_page(preview.errors))
+
+        def wants_html(self) -> bool:
+            """Tell whether the request is for a page rather than an asset."""
+            last = self.request.path.rsplit("/", 1)[-1]
+            return not last or last.endswith((".html", ".htm")) or "." not in last
+
+        @classmethod
+        def get_absolute_path(cls, root: str, path: str) -> str:
+            """Return where a URL path points; 404 when that is outside the output folder."""
+            absolute = os.path.abspath(os.path.join(root, path))
+            if not inside(absolute, root):
+                raise HTTPError(404)
+            return absolute
+
+        def validate_absolute_path(self, root: str, absolute_path: str):
+            """Answer 404 when a symlink leads outside the output folder."""
+            if not inside(os.path.realpath(absolute_path), os.path.realpath(root)):
+                raise HTTPError(404)
+            return super().validate_absolute_path(root, absolute_path)
+
+        def send_error(self, status_code: int = 500, **kwargs):
+            """Say 404 where tornado would say 403: nothing outside the site is even admitted to exist."""
+            super().send_error(404 if status_code == 403 else status_code, **kwargs)
+
+        def set_extra_headers(self, path):
+            """Never let the browser reuse an old copy."""
+            self.set_header("Cache-Control", "no-store")
+
+        def write_error(self, status_code: int, **kwargs):
+            """Show the site's own 404 page when it has one."""
+            page = Path(self.root) / "404.html"
+            if status_code == 404 and page.is_file():
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.finish(page.read_bytes())
+            else:
+                self.finish(f"<!DOCTYPE html><html><head><title>{status_code}</title></head>"
+                            f"<body><h1>{status_code}</h1></body></html>")
+
+    return Handler
