@@ -84,7 +84,8 @@ class Preview:
             return
         fixed = "; errors fixed" if self.errors else ""
         self.errors = ()
-        say(self.out, f"{cause(changed)}: {summary(outcome)}{fixed}")
+        relevant = {p for p in changed if self.site.kind_of(os.path.abspath(p))} if changed else None
+        say(self.out, f"{cause(relevant or changed)}: {summary(outcome)}{fixed}")
         self.reload()
         if outcome.kind != "briefings":
             settle()
