@@ -136,14 +136,28 @@ def apply(event: tuple[int, int, str], active: set[str]) -> None:
 
 
 def note_slots(segments: list[Segment], spans: dict[str, tuple[int, int]]) -> dict[int, list[str]]:
-    """Return block index -> ids of the notes that follow that block, in reading order."""
+    """Return block index -> ids of the notes that follow that block, in reading order.
+
+    Annotations that overlap, or that start in the block where the previous ones end, form a group
+    whose notes all follow the block where the group ends: no note ever sits inside a highlight
+    that runs across blocks (so the W3C export's selectors cover exactly the highlighted text).
+    """
+    starts = [seg.start for seg in segments]
+
+    def slot_of(pos: int) -> int:
+        return segments[max(0, bisect_right(starts, pos) - 1)].slot
+
     slots: dict[int, list[str]] = {}
-    starts = sorted(spans.items(), key=lambda kv: (kv[1], kv[0]))
-    i = 0
-    for aid, (start, _) in starts:
-        while i < len(segments) and segments[i].end <= start:
-            i += 1
-        slots.setdefault(segments[min(i, len(segments) - 1)].slot, []).append(aid)
+    group: list[str] = []
+    group_end = 0
+    for aid, (start, end) in sorted(spans.items(), key=lambda kv: (kv[1], kv[0])):
+        if group and start >= group_end and slot_of(start) != slot_of(group_end - 1):
+            slots.setdefault(slot_of(group_end - 1), []).extend(group)
+            group = []
+        group.append(aid)
+        group_end = max(group_end, end)
+    if group:
+        slots.setdefault(slot_of(group_end - 1), []).extend(group)
     return slots
 
 

@@ -290,13 +290,23 @@ def test_mention_link_wraps_the_marks_inside_it():
     assert '<a class="mention" href="../../speakers/ana-berg/"><mark' in article.html
 
 
-def test_notes_are_placed_after_the_block_holding_the_start():
+def test_notes_are_placed_after_the_block_where_the_highlight_ends():
     body = "# Head line\n\nFirst para.\n\n| a | b |\n|---|---|\n| cell one | cell two |\n\nLast.\n"
-    source = "- {id: h, quote: Head}\n- {id: p, quote: First para. a}\n- {id: t, quote: cell two}\n"
+    source = "- {id: h, quote: Head}\n- {id: f, quote: First}\n- {id: t, quote: cell two}\n"
     article = render(body, annotations_from_yaml(source))
     notes = [ids for _, ids in article.chunks if ids]
-    assert notes == [("h",), ("p",), ("t",)]
+    assert notes == [("h",), ("f",), ("t",)]
     assert article.chunks[1][0].endswith("</p>\n") and article.chunks[2][0].endswith("</table>\n")
+
+
+def test_no_note_splits_a_highlight_that_runs_across_blocks():
+    body = "First para.\n\nSecond para.\n\nThird para.\n"
+    source = ("- {id: long, quote: para. Second para. Third}\n- {id: inner, quote: First}\n"
+              "- {id: mid, quote: Second}\n- {id: after, quote: Third para.}\n")
+    article = render(body, annotations_from_yaml(source))
+    # 'long' overlaps 'mid' and 'after' and touches 'inner''s paragraph: one group, notes after it.
+    assert [ids for _, ids in article.chunks if ids] == [("inner", "long", "mid", "after")]
+    assert article.chunks[0][0].count("<p>") == 3
 
 
 def test_chunks_join_to_the_whole_body():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from html.parser import HTMLParser
 import http.server
 import json
 import shutil
@@ -99,6 +100,38 @@ def test_json_ld_cannot_close_its_script(project):
 def exports(site: Path):
     for path in sorted(site.glob("briefings/*/annotations.jsonld")):
         yield path, json.loads(path.read_text()), (path.parent / "index.html").read_text()
+
+
+class MarkText(HTMLParser):
+    """Collect the text inside each annotation's <mark> pieces."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open: list[list[str]] = []
+        self.text: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "mark":
+            self.open.append((dict(attrs).get("data-annotations") or "").split())
+
+    def handle_endtag(self, tag):
+        if tag == "mark" and self.open:
+            self.open.pop()
+
+    def handle_data(self, data):
+        for aid in (self.open[-1] if self.open else []):
+            self.text[aid] = self.text.get(aid, "") + data
+
+
+def test_exact_is_the_highlighted_text_and_nothing_else(demo_site: Path):
+    for _, collection, html in exports(demo_site):
+        marks = MarkText()
+        marks.feed(html)
+        for item in collection["first"]["items"]:
+            exact = item["target"]["selector"][0]["exact"]
+            aid = item["id"].rsplit("#", 1)[1]
+            # Only whitespace between blocks may separate the pieces: never a note's text.
+            assert "".join(exact.split()) == "".join(marks.text[aid].split())
 
 
 def test_annotation_export_selectors_match_the_page_text(demo_site: Path):
