@@ -126,4 +126,16 @@ def edit_note(yml: Path, marker: str) -> None:
     while end < len(lines) and lines[end].startswith(indent + " "):
         end += 1  # the folded continuation lines of the old note
     lines[at:end] = [f"{indent}note: {marker}\n"]
-    yml.write_text("".join(lines), encoding="utf-8")
+    save(yml, "".join(lines))
+
+
+def save(path: Path, text: str) -> None:
+    """Save a file the way most editors do: a hidden temporary file renamed over it in one step.
+
+    (A plain write truncates first; on a loaded machine the preview may then notice the empty file
+    a moment before the text arrives - it rebuilds again when the text comes, but a test asserting
+    on that moment would flake.)
+    """
+    tmp = path.with_name(f".{path.name}.saving")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

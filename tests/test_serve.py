@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from serve_helpers import DEMO, Served, copy_demo, edit_note, free_port, start
+from serve_helpers import DEMO, Served, copy_demo, edit_note, free_port, save, start
 
 from briefings.cli import parser
 from briefings.pipeline import Options
@@ -79,8 +79,9 @@ def test_content_error_shows_in_browser_and_terminal_and_server_survives(tmp_pat
     try:
         yml = tmp_path / f"content/briefings/{DEMO}.yml"
         good = yml.read_text()
-        yml.write_text(good.replace("date: 2026-01-19", "date: [2026-01-19", 1))
-        status, body = served.wait_until(f"/briefings/{DEMO}/", lambda s, b: s == 500)
+        save(yml, good.replace("date: 2026-01-19", "date: [2026-01-19", 1))
+        status, body = served.wait_until(f"/briefings/{DEMO}/", lambda s, b: "invalid YAML" in b)
+        assert status == 500
         path = f"content/briefings/{DEMO}.yml:"
         served.wait_for_output(path)  # the terminal has the PATH:LINE:COLUMN: error: line ...
         line = next(x for x in served.lines if x.startswith(path))
@@ -88,10 +89,10 @@ def test_content_error_shows_in_browser_and_terminal_and_server_survives(tmp_pat
         assert html.escape(line) in body and "</head>" in body  # ... and so has the page
         assert "livereload.js" in body  # the error page reloads by itself once fixed
         assert served.get("/static/style.css")[0] == 200  # assets still come from the last good site
-        yml.write_text(good.replace("speaker: ilse-marten", "speaker: ilse-martin", 1))
+        save(yml, good.replace("speaker: ilse-marten", "speaker: ilse-martin", 1))
         status, body = served.wait_until(f"/briefings/{DEMO}/", lambda s, b: "ilse-martin" in b)
         assert status == 500 and "unknown speaker" in body and "did you mean" in body
-        yml.write_text(good)
+        save(yml, good)
         edit_note(yml, "Fixed note after the errors.")
         served.wait_until(f"/briefings/{DEMO}/", lambda s, b: s == 200 and "Fixed note after" in b)
         assert served.proc.poll() is None
@@ -105,7 +106,7 @@ def test_template_error_shows_in_browser(tmp_path):
     templates.mkdir()
     served = start(tmp_path, "--templates", str(templates))
     try:
-        (templates / "briefing.html").write_text('{% extends "default:briefing.html" %}\n{% if %}\n')
+        save(templates / "briefing.html", '{% extends "default:briefing.html" %}\n{% if %}\n')
         status, body = served.wait_until(f"/briefings/{DEMO}/", lambda s, b: s == 500)
         assert "mytemplates/briefing.html:2" in body, body
         (templates / "briefing.html").unlink()

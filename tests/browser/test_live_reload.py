@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from serve_helpers import DEMO, edit_note, start
+from serve_helpers import DEMO, edit_note, save, start
 
 pytestmark = pytest.mark.browser
 
@@ -75,12 +75,12 @@ def test_a_broken_file_shows_its_error_and_the_fix_brings_the_page_back(tmp_path
         page.goto(served.url(f"briefings/{DEMO}/"))
         title = page.title()
         page.wait_for_function("() => window.LiveReload !== undefined")
-        yml.write_text(good.replace("topics: [fisheries-quotas]", "topics: [fisheries-quotas", 1))
+        save(yml, good.replace("topics: [fisheries-quotas]", "topics: [fisheries-quotas", 1))
         where = re.compile(rf"content/briefings/{DEMO}\.yml:\d+:\d+: error: ")
         expect(page.locator("#briefings-errors")).to_contain_text(where, timeout=30000)
         line = page.locator("#briefings-errors code").first.inner_text()
-        assert line in served.output  # the same PATH:LINE:COLUMN line as in the terminal
-        yml.write_text(good)
+        served.wait_for_output(line)  # the same PATH:LINE:COLUMN line as in the terminal
+        save(yml, good)
         expect(page).to_have_title(title, timeout=30000)
         expect(page.locator("#briefings-errors")).to_have_count(0)
         expect(page.locator("body")).to_contain_text("largest rise in the cod quota")
