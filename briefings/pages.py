@@ -54,6 +54,13 @@ class Pager:
         """Return the URL of page n, relative to the site root."""
         return self.prefix if n == 1 else f"{self.prefix}page/{n}/"
 
+    def shown(self) -> list[int]:
+        """Return the page numbers a pagination bar can show: the first three, the last three and
+        those within two of this one (looping over every number made long listings quadratic)."""
+        near = range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)
+        ends = (1, 2, 3, self.count - 2, self.count - 1, self.count)
+        return sorted({*near, *(n for n in ends if 1 <= n <= self.count)})
+
 
 def listing(prefix: str, template: str, items: tuple, size: int, context: dict, title: str,
             deps=lambda chunk: frozenset()) -> list[Page]:
