@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from . import fastjson
 from .model import Briefing, SiteConfig
 from .textcontent import body_text
 
@@ -59,5 +58,5 @@ def annotation(a, text: str, span: tuple[int, int], page_url: str, own: str, not
 
 def export_json(collection: dict) -> bytes:
     """Serialise an export deterministically."""
-    return (json.dumps(collection, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+    return (fastjson.dumps(collection) + "\n").encode()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from . import fastjson
 from .errors import ContentError
 from .markdown import render_markdown
 from .safety import safe_url
@@ -69,7 +69,7 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 def tojson_script(value) -> Markup:
     """Serialise JSON for a <script> element so no value can close it or start markup."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    text = fastjson.dumps(value)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
