@@ -7,8 +7,11 @@ import os
 import sys
 from pathlib import Path
 
+from .cache import DEFAULT
 from .errors import ContentError, flatten
+from .parallel import default_jobs
 from .pipeline import Options, build, check
+from .progress import Progress
 
 
 def parser() -> argparse.ArgumentParser:
@@ -25,16 +28,37 @@ def parser() -> argparse.ArgumentParser:
     for p in (b, s):
         p.add_argument("--out", type=Path, default=Path("site"), help="output folder (site/)")
         p.add_argument("--base-url", help="URL the site is published at (overrides site.yml)")
+    for p in (b, c):
+        p.add_argument("--cache-dir", type=Path, default=DEFAULT, metavar="DIR",
+                       help=f"keep what builds read and made here, to reuse it ({DEFAULT}/)")
+        p.add_argument("--no-cache", action="store_true", help="neither use nor update the cache")
+        p.add_argument("--jobs", type=jobs, default=default_jobs(), metavar="N",
+                       help=f"worker processes (the number of CPUs: {default_jobs()})")
+    b.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
     return ap
+
+
+def jobs(text: str) -> int:
+    """Parse --jobs: a whole number of at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found '{text}'")
+    return n
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command; report content errors as PATH:LINE:COLUMN lines and return 1."""
     args = parser().parse_args(argv)
     opts = Options(content=args.content, templates=args.templates,
-                   out=getattr(args, "out", Path("site")), base_url=getattr(args, "base_url", None))
+                   out=getattr(args, "out", Path("site")), base_url=getattr(args, "base_url", None),
+                   cache=None if getattr(args, "no_cache", True) else args.cache_dir,
+                   jobs=getattr(args, "jobs", 1), search=not getattr(args, "no_search", False),
+                   progress=Progress)
     try:
         if args.command == "build":
             result, stats, seconds, search = build(opts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -40,10 +41,12 @@ class Index:
     """Kind -> annotations of that kind, newest briefing first, in text order."""
 
 
-def build_index(content: Content, articles: dict[str, Article]) -> Index:
+def build_index(content: Content, articles: dict[str, Article], memo=None) -> Index:
     """Build every cross-link from the loaded content and the anchored articles.
 
     Of each article only spans and mentioned are read, so any object with those two will do.
+    memo(inputs, compute), when given, returns compute() or what it returned before for the same
+    inputs (a text): the related ranking, the costliest part, is then redone only when it can change.
     """
     oldest = [b.slug for b in content.briefings]
     newest = tuple(reversed(oldest))
@@ -79,7 +82,7 @@ def build_index(content: Content, articles: dict[str, Article]) -> Index:
         mentioned_in={k: tuple(v) for k, v in mentioned_in.items()},
         speakers_of=speakers_of, also_mentioned=also_mentioned,
         citations={k: tuple(v) for k, v in sorted(citations.items())},
-        topic_briefings={k: tuple(v) for k, v in topics.items()}, related=related(content, speakers_of),
+        topic_briefings={k: tuple(v) for k, v in topics.items()}, related=related(content, speakers_of, memo),
         by_kind={k: tuple(by_kind.get(k, ())) for k in ("provision", "statement", "note", "correction")})
 
 
@@ -92,7 +95,7 @@ def features(content: Content, speakers_of: dict[str, tuple[str, ...]]) -> tuple
     return [tuple(sorted(number[f] for f in fs)) for fs in named], [level for level, _ in number]
 
 
-def related(content: Content, speakers_of: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+def related(content: Content, speakers_of: dict[str, tuple[str, ...]], memo=None) -> dict[str, tuple[str, ...]]:
     """Rank other briefings by shared provisions, then shared speakers, then shared topics; keep 5.
 
     Ties go to the briefing closest in time, then the newer one. Counting every pair of briefings
@@ -102,6 +105,13 @@ def related(content: Content, speakers_of: dict[str, tuple[str, ...]]) -> dict[s
     """
     slugs = [b.slug for b in content.briefings]
     feats, levels = features(content, speakers_of)
+    if memo is not None:  # the ranking reads nothing but these three
+        return memo(json.dumps([slugs, feats, levels]), lambda: rank(slugs, feats, levels))
+    return rank(slugs, feats, levels)
+
+
+def rank(slugs: list[str], feats: list[tuple], levels: list[int]) -> dict[str, tuple[str, ...]]:
+    """Return the related briefings of each briefing, from their features (see related())."""
     lists = shared_sets(feats, MINING_BUDGET * len(feats) + 4096)
     if lists is None:  # pathological content (many briefings sharing very many features)
         return ranked_by_counting(slugs, feats, levels)

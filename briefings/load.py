@@ -43,6 +43,9 @@ TOPIC = {"title": Field("str"), "description": Field("str")}
 
 def shown(path: Path) -> str:
     """Return the path as the user should see it: relative to the working folder if inside it."""
+    text = os.fspath(path)
+    if isinstance(path, Path) and not os.path.isabs(text) and ".." not in text.split(os.sep):
+        return text  # relative and normalised already: relpath would give the same text, 20 times slower
     try:
         return os.path.relpath(path)
     except ValueError:
@@ -170,20 +173,40 @@ def list_files(content_dir: Path, errors: list[ContentError]) -> dict[str, list[
     found: dict[str, list[Path]] = {}
     for section in ("briefings", "speakers", "documents", "topics"):
         base = content_dir / section
-        if not base.is_dir():
-            continue
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames.sort()
-            for name in sorted(filenames) + [d for d in dirnames if Path(dirpath, d).is_symlink()]:
-                path = Path(dirpath, name)
-                if name.startswith("."):
-                    continue
-                if path.is_symlink() and not path.resolve().is_relative_to(root):
-                    errors.append(ContentError(shown(path), 1, 1,
-                                               "symlink points outside the content folder; refused"))
-                elif path.is_file():
-                    found.setdefault(section, []).append(path)
+        if base.is_dir():
+            list_folder(base, root, found.setdefault(section, []), errors)
+            if not found[section]:
+                del found[section]
     return found
+
+
+def list_folder(folder: Path, root: Path, found: list[Path], errors: list[ContentError]) -> None:
+    """Add a folder's files to found, then its subfolders' (not those reached through symlinks)."""
+    try:
+        entries = {e.name: e for e in os.scandir(folder)}  # the listing knows each entry's type
+    except OSError:
+        return
+    folders = sorted(name for name, e in entries.items() if is_dir(e))
+    for name in sorted(set(entries) - set(folders)) + [d for d in folders if entries[d].is_symlink()]:
+        entry = entries[name]
+        if name.startswith("."):
+            continue
+        if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root):
+            errors.append(ContentError(shown(Path(folder, name)), 1, 1,
+                                       "symlink points outside the content folder; refused"))
+        elif entry.is_file():
+            found.append(Path(folder, name))
+    for name in folders:
+        if not entries[name].is_symlink():
+            list_folder(Path(folder, name), root, found, errors)
+
+
+def is_dir(entry: os.DirEntry) -> bool:
+    """Tell whether a listed entry is a folder (or a symlink to one)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def check_stem(path: Path, errors: list[ContentError]) -> bool:

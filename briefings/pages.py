@@ -79,8 +79,11 @@ def slugs_of(refs) -> frozenset[str]:
     return frozenset(slug for slug, _ in refs)
 
 
-def plan(content: Content, index: Index) -> list[Page]:
-    """Return every page of the site with the variables it shows and the briefings it depends on."""
+def plan(content: Content, index: Index, search: bool | None = None) -> list[Page]:
+    """Return every page of the site with the variables it shows and the briefings it depends on.
+
+    search tells whether the site has a search index (default: whether Pagefind is installed).
+    """
     size = content.site.page_size
     pages = listing("", "index.html", index.newest, size, {}, content.site.title, frozenset)
     pages += archives(content, index, size)
@@ -100,7 +103,8 @@ def plan(content: Content, index: Index) -> list[Page]:
         pages += listing(f"topics/{t.id}/", "topic.html", index.topic_briefings[t.id], size, {"t": t},
                          t.title, frozenset)
     pages += annotation_pages(index, size)
-    pages.append(Page("search/index.html", "search.html", {"search": search_available()}, "Search"))
+    search = search_available() if search is None else search
+    pages.append(Page("search/index.html", "search.html", {"search": search}, "Search"))
     pages.append(Page("404.html", "404.html", {}, "Page not found", absolute=True))
     return pages + feeds(content, index) + [sitemap(content, pages)]
 

@@ -7,7 +7,7 @@ import ctypes.util
 import os
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError
@@ -111,6 +111,97 @@ def same_bytes(path: Path, data: bytes) -> bool:
         return path.read_bytes() == data
     except OSError:
         return False
+
+
+def file_id(st: os.stat_result) -> list[int]:
+    """Return what tells a file apart from a rewritten one without reading it: size, mtime, inode."""
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def new_folder(out: Path) -> Path:
+    """Make an empty temporary folder beside out (removing dead builds' leftovers first)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    return tmp
+
+
+@dataclass
+class Stage:
+    """A folder being made into the next site: changed files are written, unchanged ones hard-linked
+    from the live site (keeping bytes, inode and mtime).
+
+    The folder is new and empty, or a spare that holds an older site: then its files are replaced
+    one by one (unlinked first, never written through, since they may be links into the live
+    site) and clear() removes the ones the new site lacks. Forked workers share one Stage, each
+    putting its own files.
+    """
+
+    folder: Path
+    """Where the next site is assembled."""
+    live: Path
+    """The output folder as it is now."""
+    live_files: dict[str, list[int]]
+    """Files of the live site known intact (file_id checked): the ones keep() may link to unread."""
+    held: set[str] = field(default_factory=set)
+    """Files the folder may already hold (a spare's), removed by clear() unless put or kept."""
+    made: set[Path] = field(default_factory=set)
+
+    def put(self, rel: str, data: bytes) -> tuple[bool, list[int]]:
+        """Make the folder hold data at rel; return whether it differs from the live site, and its file_id."""
+        live = self.live / rel
+        if same_bytes(live, data):
+            try:
+                return False, self.link(rel, file_id(live.stat()))
+            except OSError:
+                pass  # gone since: write it
+        dest = self.place(rel)
+        dest.write_bytes(data)
+        return True, file_id(dest.stat())
+
+    def keep(self, rel: str) -> list[int]:
+        """Make the folder hold the live site's file at rel, known intact, unread; return its file_id."""
+        return self.link(rel, self.live_files[rel])
+
+    def link(self, rel: str, known: list[int]) -> list[int]:
+        """Hard-link the live site's file at rel (whose file_id is known) into the folder."""
+        dest = self.folder / rel
+        if rel in self.held:
+            try:
+                if dest.stat().st_ino == known[2]:
+                    return known  # the spare already shares this file with the live site
+            except OSError:
+                pass
+        dest = self.place(rel)
+        try:
+            os.link(self.live / rel, dest)
+            return known
+        except OSError:  # file systems without hard links: a copy
+            dest.write_bytes((self.live / rel).read_bytes())
+            return file_id(dest.stat())
+
+    def place(self, rel: str) -> Path:
+        """Return the path for a new file at rel: its folder made, anything there before removed."""
+        dest = self.folder / rel
+        if dest.parent not in self.made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(dest.parent)
+        if rel in self.held:
+            dest.unlink(missing_ok=True)
+        return dest
+
+    def clear(self, wanted: set[str]) -> None:
+        """Remove the files the folder held that the new site does not have, and folders left empty."""
+        for rel in sorted(self.held - wanted):
+            (self.folder / rel).unlink(missing_ok=True)
+            parent = (self.folder / rel).parent
+            while parent != self.folder:
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break  # not empty (or gone): the folders above are not empty either
+                parent = parent.parent
 
 
 def swap(new: Path, out: Path) -> None:

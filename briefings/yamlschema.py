@@ -53,8 +53,13 @@ def where(node: yaml.Node, path: str) -> Where:
 
 def read_text(path: Path, shown: str) -> str:
     """Read a UTF-8 file (BOM allowed), normalising CRLF and CR to LF."""
+    return decode_text(path.read_bytes(), shown)
+
+
+def decode_text(data: bytes, shown: str) -> str:
+    """Decode a UTF-8 file's bytes as read_text() does; shown names the file in errors."""
     # Drop the BOM first: utf-8-sig would report error offsets that no longer count it.
-    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

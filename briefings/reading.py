@@ -1,0 +1,203 @@
+"""Stages 1 to 3 for a whole build: every briefing read and anchored, from the cache where its files
+are unchanged, the rest in worker processes.
+
+A briefing's cache key is a hash of its two files' bytes and paths and of the generator; its
+anchored article's key adds the settings anchoring reads (allow_html, every speaker's names). A
+briefing from the cache is checked against the current speakers and documents like a fresh one;
+should that find a problem, it is read again from its files, so every message has its exact line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from . import parallel
+from .anchor import anchor
+from .cache import Cache, digest, encode, generator
+from .errors import ContentError, flatten
+from .load import Shared, assemble, check_references, pair_briefings, read_pair, read_shared, shown, unusable
+from .mentions import Mentions
+from .model import Article, Briefing, Content
+from .stored import (article_from, briefing_from, briefing_value, chunks_from, chunks_value, meta_value,
+                     text_from, text_value)
+from .yamlschema import decode_text, read_text
+
+CHUNK = 8
+"""Briefings per task handed to a worker."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Model:
+    """Everything read for a build."""
+
+    content: Content
+    """The content, as load() gives it."""
+    articles: dict[str, Article]
+    """Slug -> anchored article (from the cache: text and body HTML read when first used)."""
+    keys: dict[str, str]
+    """Slug -> hash of the briefing's files, for the keys of the pages that show it."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Pair:
+    """One briefing to read: its files, their key and what the cache knew of it."""
+
+    slug: str
+    md: Path
+    yml: Path
+    key: str
+    """Hash of both files' bytes and paths and of the generator."""
+    briefing: Briefing | None = None
+    """The briefing from the cache (its article must be anchored), or None to read its files."""
+
+
+def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None, jobs: int = 1,
+             site_of=None, read: dict[Path, bytes] | None = None) -> Model:
+    """Read and anchor every briefing, adding every content error to errors.
+
+    site_of(site) adjusts the settings from site.yml (the --base-url override) before anything
+    reads them; read holds files' bytes already read this build, by path.
+    """
+    shared = read_shared(content_dir, errors)
+    if site_of is not None:
+        shared = dataclasses.replace(shared, site=site_of(shared.site))
+    mentions = Mentions(shared.speakers)
+    pairs = [Pair(slug, md, yml, file_key(md, yml, read or {})) for slug, md, yml in
+             pair_briefings(shared.files.get("briefings", []), errors)]
+    briefings: dict[str, Briefing] = {}
+    articles: dict[str, Article] = {}
+    settings = anchoring_key(shared, mentions)
+    todo = from_cache(pairs, shared, mentions, settings, cache, briefings, articles, read or {})
+    global TASK
+    TASK = (shared, mentions)
+    try:
+        for pair, done in zip(todo, parallel.run(read_one, todo, jobs, CHUNK)):
+            keep(pair, done, settings, cache, briefings, articles, errors)
+    finally:
+        TASK = None
+    ordered = [briefings[p.slug] for p in pairs if p.slug in briefings]
+    content = assemble(shared, ordered)
+    return Model(content, {b.slug: articles[b.slug] for b in content.briefings if b.slug in articles},
+                 {p.slug: p.key for p in pairs})
+
+
+def file_key(md: Path, yml: Path, read: dict[Path, bytes]) -> str:
+    """Return the cache key of a briefing's files (an unreadable file gives a key nothing matches)."""
+    try:
+        md_bytes = read[md] if md in read else md.read_bytes()
+        yml_bytes = read[yml] if yml in read else yml.read_bytes()
+    except OSError as exc:
+        return digest("unreadable", str(exc))
+    return digest(generator(), shown(md), shown(yml), md_bytes, yml_bytes)
+
+
+def anchoring_key(shared: Shared, mentions: Mentions) -> str:
+    """Return a hash of the settings anchoring reads: allow_html and every speaker's names."""
+    return digest(str(shared.site.allow_html), mentions.href,
+                  *(f"{name}\0{sid}" for name, sid in sorted(mentions.owner.items())))
+
+
+def article_key(key: str, settings: str) -> str:
+    """Return the cache key of a briefing's anchored article (settings: anchoring_key())."""
+    return digest(key, settings)
+
+
+def from_cache(pairs: list[Pair], shared: Shared, mentions: Mentions, settings: str, cache: Cache | None,
+               briefings: dict, articles: dict, read: dict[Path, bytes]) -> list[Pair]:
+    """Take what the cache holds for each pair; return the pairs still to read or anchor."""
+    if cache is None:
+        return pairs
+    stored = cache.get_many("briefing", [p.key for p in pairs])
+    keys = {p.slug: article_key(p.key, settings) for p in pairs}
+    metas = cache.get_many("meta", list(keys.values()))
+    broken = unusable(shared)
+    todo = []
+    for pair in pairs:
+        b = cached_briefing(pair, stored.get(pair.key), shared, broken, read)
+        if b is None:
+            todo.append(pair)
+            continue
+        briefings[pair.slug] = b
+        try:
+            articles[pair.slug] = article_from(metas[keys[pair.slug]], b, shared.speakers,
+                                               reader(cache, keys[pair.slug], b, shared, mentions))
+            # Read lazily, if at all: keep them all the same.
+            cache.used.update((("text", keys[pair.slug]), ("chunks", keys[pair.slug])))
+        except (KeyError, ValueError):
+            todo.append(dataclasses.replace(pair, briefing=b))
+    return todo
+
+
+def cached_briefing(pair: Pair, value, shared: Shared, broken: set[str], read: dict[Path, bytes]) -> Briefing | None:
+    """Return the cached briefing of a pair when it decodes and passes the reference checks
+    (broken: ids of speaker and document files that failed to load; read: bytes read already)."""
+    if value is None:
+        return None
+    md = shown(pair.md)
+    try:
+        body = decode_text(read[pair.md], md) if pair.md in read else read_text(pair.md, md)
+        b = briefing_from(value, pair.slug, body, md, shown(pair.yml))
+    except (ValueError, TypeError, ContentError, OSError):
+        return None
+    problems: list[ContentError] = []
+    check_references(b, shared.speakers, shared.documents, problems, broken)
+    return None if problems else b  # read it again: its messages need the sidecar's lines
+
+
+def reader(cache: Cache, key: str, b: Briefing, shared: Shared, mentions: Mentions):
+    """Return read(part) giving an article's (text, notes) or chunks: from the cache, else anchored anew."""
+    ids = {a.id for a in b.annotations}
+
+    def read(part: str):
+        try:
+            if part == "text":
+                return text_from(cache.get("text", key), ids)
+            return chunks_from(cache.get("chunks", key), ids)
+        except (ValueError, TypeError):
+            art = anchor(b, shared.site.allow_html, mentions)
+            return (art.text, art.notes) if part == "text" else art.chunks
+    return read
+
+
+TASK: tuple[Shared, Mentions] | None = None
+"""What workers read besides their pairs (set before they are forked)."""
+
+
+def read_one(pair: Pair):
+    """Read (unless cached) and anchor one briefing; return (briefing, article, errors, stored forms).
+
+    Errors travel as tuples and stored forms as bytes, encoded here so the workers share that work.
+    """
+    shared, mentions = TASK
+    problems: list[ContentError] = []
+    b = pair.briefing or read_pair(pair.slug, pair.md, pair.yml, shared, problems)
+    art = None
+    if b is not None:
+        try:
+            art = anchor(b, shared.site.allow_html, mentions)
+        except ExceptionGroup as group:
+            problems.extend(flatten(group))
+    if problems and pair.briefing is not None:
+        return read_one(dataclasses.replace(pair, briefing=None))  # from its files, for exact lines
+    errors = [(e.path, e.line, e.column, e.message) for e in problems]
+    if b is None or art is None or problems:
+        return b, art, errors, None
+    return b, art, errors, [encode(v) for v in (briefing_value(b), meta_value(art), text_value(art),
+                                                 chunks_value(art))]
+
+
+def keep(pair: Pair, done, settings: str, cache: Cache | None, briefings: dict, articles: dict,
+         errors: list[ContentError]) -> None:
+    """Take one worker result: its briefing and article, its errors, and its stored forms for the cache."""
+    b, art, problems, stored = done
+    errors.extend(ContentError(*p) for p in problems)
+    if b is not None:
+        briefings[pair.slug] = b
+    if art is not None:
+        articles[pair.slug] = art
+    if cache is not None and stored is not None:
+        key = article_key(pair.key, settings)
+        cache.put_encoded("briefing", pair.key, stored[0])
+        for kind, blob in zip(("meta", "text", "chunks"), stored[1:]):
+            cache.put_encoded(kind, key, blob)
