@@ -20,114 +20,20 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Cache, digest, generator
-from .load import list_files
-from .render import search_path
-from .write import MARKER, Stage, file_id, new_folder
+from .cache import Cache
+from .index import Index
+from .pages import Page
+from .publish import extra_files, index_search
+from .reading import Model
+from .record import SEARCH_FOLDER, Record, folder_times, folders_unchanged, inputs_digest, search_files, search_stamp
+from .rendering import render_all, static_files
+from .reuse import changed_briefings, keepable, page_key, site_key
+from .write import MARKER, Stage, WriteStats, new_folder, swap
 
-SEARCH_FOLDER = "pagefind/"
-
-
-class Record:
-    """What the last build into an output folder left there."""
-
-    def __init__(self, value: dict) -> None:
-        self.inputs: str = value.get("inputs", "")
-        self.pages: int = value.get("pages", 0)
-        self.files: dict[str, list[int]] = value.get("files", {})
-        self.dirs: dict[str, int] = value.get("dirs", {})
-        self.rendered: dict[str, list] = value.get("rendered", {})
-        self.briefings: dict[str, str] = value.get("briefings", {})
-        self.search: str = value.get("search", "")
-        self.spare: dict | None = value.get("spare")
-
-    @staticmethod
-    def key(out: Path) -> str:
-        """Return the cache key of an output folder's record."""
-        return digest("site", str(out.resolve()))
-
-    @classmethod
-    def load(cls, cache: Cache | None, out: Path) -> Record | None:
-        """Return the record of the last build into out, or None (no cache, none kept, malformed)."""
-        value = cache.get("site", cls.key(out)) if cache is not None else None
-        if not isinstance(value, dict):
-            return None
-        record = cls(value)
-        fields = (record.inputs, record.pages, record.files, record.dirs, record.rendered,
-                  record.briefings, record.search)
-        if [type(f) for f in fields] != [str, int, dict, dict, dict, dict, str]:
-            return None
-        return record if all(isinstance(v, list) and len(v) == 3 for v in record.files.values()) else None
-
-    def value(self) -> dict:
-        """Return the record in its stored form."""
-        return {"inputs": self.inputs, "pages": self.pages, "files": self.files, "dirs": self.dirs,
-                "rendered": self.rendered, "briefings": self.briefings, "search": self.search,
-                "spare": self.spare}
-
-    def intact(self, out: Path) -> tuple[dict[str, list[int]], bool]:
-        """Return the recorded files still as recorded in out, and whether out is exactly as recorded
-        (every file and folder unchanged, so nothing was added or removed either)."""
-        root = os.fspath(out)
-        files = {rel: fid for rel, fid in self.files.items() if stat_id(os.path.join(root, rel)) == fid}
-        exact = len(files) == len(self.files) and folders_unchanged(out, self.dirs)
-        return files, exact
-
-
-def stat_id(path: str) -> list[int] | None:
-    """Return a file's file_id, or None when it is missing or not a plain file."""
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    return file_id(st) if stat.S_ISREG(st.st_mode) else None
-
-
-def folders_unchanged(root: Path, dirs: dict[str, int]) -> bool:
-    """Tell whether every recorded folder under root still has its recorded mtime (an added or
-    removed entry changes a folder's mtime)."""
-    top = os.fspath(root)
-    try:
-        return bool(dirs) and all(os.stat(os.path.join(top, rel)).st_mtime_ns == mtime for rel, mtime in dirs.items())
-    except OSError:
-        return False
-
-
-def folder_times(root: Path, files) -> dict[str, int]:
-    """Return the mtime of root and of every folder holding one of the files, by relative path."""
-    rels = {"."} | {os.path.dirname(rel) or "." for rel in files}
-    for rel in list(rels):
-        while rel not in ("", "."):
-            rel = os.path.dirname(rel) or "."
-            rels.add(rel)
-    top = os.fspath(root)
-    return {rel: os.stat(os.path.join(top, rel)).st_mtime_ns for rel in sorted(rels)}
-
-
-def inputs_digest(content: Path, templates: Path, base_url: str | None, search: str,
-                  read: dict[Path, bytes]) -> str | None:
-    """Return a hash of every file a build reads and every setting it uses, putting the content
-    files' bytes in read; None when the content folder cannot be listed cleanly (the full build
-    then reports why)."""
-    problems: list = []
-    sections = list_files(content, problems) if content.is_dir() else None
-    if sections is None or problems:
-        return None
-    parts: list = [generator(), str(base_url), search]
-    try:
-        for path in [content / "site.yml", *sorted(p for paths in sections.values() for p in paths)]:
-            read[path] = path.read_bytes() if path.is_file() else b""
-            parts += [str(path), read[path] if path.is_file() else b"\0missing"]
-        for n, folder in enumerate(search_path(templates)):
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    parts += [f"{n}/{path.relative_to(folder).as_posix()}", path.read_bytes()]
-    except OSError:
-        return None
-    return digest(*parts)
+MARKER_TEXT = b"This folder is made by briefings build; it is replaced on every build.\n"
 
 
 def spare_folder(cache: Cache, out: Path) -> Path:
@@ -189,18 +95,143 @@ def keep_replaced(stage: Stage, out: Path, cache: Cache | None, held_lock, exact
     return spare
 
 
-def search_stamp(enabled: bool) -> str:
-    """Return what the search index depends on besides the HTML files: whether and which indexer runs."""
-    if not enabled:
-        return "off"
+
+
+@dataclass
+class Before:
+    """What a build found of the last one before reading any content."""
+
+    record: Record | None
+    """The last build's record, when the cache holds one."""
+    live: dict[str, list[int]]
+    """The recorded files still as recorded in the output folder."""
+    exact: bool
+    """Whether the output folder is exactly as recorded."""
+    inputs: str | None
+    """Hash of every input of this build (None without a cache)."""
+    stamp: str
+    """What the search index depends on (see search_stamp)."""
+    read: dict[Path, bytes] = field(default_factory=dict)
+    """The content files' bytes, read for the inputs hash."""
+
+    @property
+    def unchanged(self) -> bool:
+        """Whether nothing changed since the last build: same inputs, output folder as it left it."""
+        return self.record is not None and self.exact and self.inputs is not None and self.record.inputs == self.inputs
+
+    @property
+    def searchable(self) -> bool:
+        """Whether the site gets a search index (wanted, and Pagefind installed)."""
+        return bool(self.stamp) and self.stamp != "off"
+
+    def counted(self) -> int:
+        """Return how many files the last build counted (its pages' and static files)."""
+        return sum(rel != MARKER and not rel.startswith(SEARCH_FOLDER) for rel in self.record.files)
+
+
+def look_back(opts, cache: Cache | None, search: bool) -> Before:
+    """Find what the last build into opts.out left, and hash this build's inputs."""
+    out = opts.out.resolve()
+    record = Record.load(cache, out)
+    live, exact = record.intact(out) if record is not None else ({}, False)
+    before = Before(record, live, exact, None, search_stamp(search))
+    if cache is not None:
+        before.inputs = inputs_digest(opts.content, opts.templates, opts.base_url, before.stamp, before.read)
+    return before
+
+
+def write_output(opts, cache: Cache | None, before: Before, model: Model, index: Index,
+                 pages: list[Page]) -> tuple[WriteStats, str]:
+    """Write the site into opts.out: render what changed, keep the rest; return what the write did
+    and the search status."""
+    out, record, live = opts.out.resolve(), before.record, before.live
+    site = site_key(model.content, opts.templates, before.searchable)
+    keys = {p.path: page_key(p, site, model.keys) for p in pages}
+    changed = changed_briefings(record.briefings, model.keys) if record is not None else set()
+    keepers = [p for p in pages if record is not None and keepable(record.rendered.get(p.path), keys[p.path], changed)
+               and all(rel in live for rel in record.rendered[p.path][2])]
+    kept = {p.path for p in keepers}
+    todo = [p for p in pages if p.path not in kept]
+    held = lock(cache, out) if cache is not None else None
+    stage = stage_for(out, cache, record, live, held)
+    if stage.held:  # from here the spare is half-updated until the swap: stop vouching for it
+        record.spare = None
+        cache.put("site", Record.key(out), record.value())
+        cache.commit()
+    bar = opts.progress(len(pages)) if opts.progress is not None else None
     try:
-        from importlib.metadata import version
-        return f"pagefind {version('pagefind')}"
-    except Exception:  # not installed, or installed oddly: always rerun it
+        if bar is not None:
+            bar.add(len(keepers))
+        wrote, rendered = write_pages(opts, model, index, todo, keepers, keys, record, stage, bar)
+        wrote.update({rel: stage.put(rel, data) for rel, data in
+                      {**static_files(opts.templates), **extra_files(model.content.site)}.items()})
+        wrote[MARKER] = stage.put(MARKER, MARKER_TEXT)
+        status = search_step(stage, wrote, record, live, before.stamp)
+        swap(stage.folder, out)
+    except BaseException:
+        shutil.rmtree(stage.folder, ignore_errors=True)  # a temporary folder, or a spare now untrusted
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    spare = keep_replaced(stage, out, cache, held, before.exact)
+    if cache is not None:
+        remember(cache, out, spare, Record({"inputs": before.inputs or "", "pages": len(pages), "rendered": rendered,
+                                            "briefings": model.keys, "search": before.stamp}), wrote, live)
+    counted = [w for rel, (w, _) in wrote.items() if rel != MARKER and not rel.startswith(SEARCH_FOLDER)]
+    return WriteStats(sum(counted), len(counted) - sum(counted)), status
+
+
+def remember(cache: Cache, out: Path, spare: Path | None, record: Record, wrote: dict, live: dict) -> None:
+    """Record what this build left in the output folder (and the spare) for the next build."""
+    record.files = {rel: fid for rel, (_, fid) in wrote.items()}
+    try:
+        record.dirs = folder_times(out, record.files)
+        record.spare = {"files": live, "dirs": folder_times(spare, live)} if spare is not None else None
+    except OSError:  # something changed them already: the next build starts afresh
+        return
+    cache.put("site", Record.key(out), record.value())
+    cache.commit(prune=("briefing", "meta", "text", "chunks", "related"))
+
+
+def write_pages(opts, model: Model, index: Index, todo: list[Page], keepers: list[Page], keys: dict,
+                record: Record | None, stage: Stage, bar) -> tuple[dict, dict]:
+    """Render the pages to do into the stage and link the kept ones from the live site.
+
+    Returns rel -> (written, file id) for every file, and path -> [key, briefings read, files] for
+    every page (what the next build compares with).
+    """
+    wrote: dict[str, tuple[bool, list[int]]] = {}
+    rendered: dict[str, list] = {}
+    results = render_all(model, index, todo, opts.templates, opts.jobs, put=stage.put,
+                         done=bar.add if bar is not None else None)
+    for page, (files, deps) in zip(todo, results):
+        wrote.update(files)
+        rendered[page.path] = [keys[page.path], deps, sorted(files)]
+    for page in keepers:
+        rendered[page.path] = record.rendered[page.path]
+        for rel in rendered[page.path][2]:
+            wrote[rel] = (False, stage.keep(rel))
+    return wrote, rendered
+
+
+def search_step(stage: Stage, wrote: dict, record: Record | None, live: dict, stamp: str) -> str:
+    """Make the search index in the stage: kept from the live site when no HTML file changed, else
+    made anew (after clearing the stage of every file the new site lacks). Returns its status."""
+    old = {rel for rel in live if rel.startswith(SEARCH_FOLDER)}
+    html = {rel for rel in wrote if rel.endswith(".html")}
+    same = (record is not None and stamp and record.search == stamp and old and old <= live.keys()
+            and html == {rel for rel in record.files if rel.endswith(".html") and not rel.startswith(SEARCH_FOLDER)}
+            and not any(wrote[rel][0] for rel in html))
+    if same:
+        wrote.update({rel: (False, stage.keep(rel)) for rel in old})
+    stage.clear(set(wrote))
+    if stamp == "off":
         return ""
+    if same:
+        return "search index unchanged"
+    status = index_search(stage.folder)
+    wrote.update({rel: (True, fid) for rel, fid in search_files(stage.folder).items()})
+    return status
 
 
-def search_files(folder: Path) -> dict[str, list[int]]:
-    """Return the file_id of every file the search indexer wrote, by path relative to the site."""
-    root = folder / SEARCH_FOLDER
-    return {p.relative_to(folder).as_posix(): file_id(p.stat()) for p in root.rglob("*") if p.is_file()}

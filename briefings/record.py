@@ -1,0 +1,136 @@
+"""What the last build into an output folder left there, as the cache remembers it.
+
+Each build with a cache records (kind "site", under the output folder's path) the hash of all its
+inputs, every page's key, files and the briefings it read, and the size, mtime and inode of every
+file and the mtime of every folder it left - enough to tell, by stat alone, that the folder is
+exactly as that build left it, or which of its files still are.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .cache import Cache, digest, generator
+from .load import list_files
+from .render import search_path
+from .write import file_id
+
+SEARCH_FOLDER = "pagefind/"
+
+
+class Record:
+    """What the last build into an output folder left there."""
+
+    def __init__(self, value: dict) -> None:
+        self.inputs: str = value.get("inputs", "")
+        self.pages: int = value.get("pages", 0)
+        self.files: dict[str, list[int]] = value.get("files", {})
+        self.dirs: dict[str, int] = value.get("dirs", {})
+        self.rendered: dict[str, list] = value.get("rendered", {})
+        self.briefings: dict[str, str] = value.get("briefings", {})
+        self.search: str = value.get("search", "")
+        self.spare: dict | None = value.get("spare")
+
+    @staticmethod
+    def key(out: Path) -> str:
+        """Return the cache key of an output folder's record."""
+        return digest("site", str(out.resolve()))
+
+    @classmethod
+    def load(cls, cache: Cache | None, out: Path) -> Record | None:
+        """Return the record of the last build into out, or None (no cache, none kept, malformed)."""
+        value = cache.get("site", cls.key(out)) if cache is not None else None
+        if not isinstance(value, dict):
+            return None
+        record = cls(value)
+        fields = (record.inputs, record.pages, record.files, record.dirs, record.rendered,
+                  record.briefings, record.search)
+        if [type(f) for f in fields] != [str, int, dict, dict, dict, dict, str]:
+            return None
+        return record if all(isinstance(v, list) and len(v) == 3 for v in record.files.values()) else None
+
+    def value(self) -> dict:
+        """Return the record in its stored form."""
+        return {"inputs": self.inputs, "pages": self.pages, "files": self.files, "dirs": self.dirs,
+                "rendered": self.rendered, "briefings": self.briefings, "search": self.search,
+                "spare": self.spare}
+
+    def intact(self, out: Path) -> tuple[dict[str, list[int]], bool]:
+        """Return the recorded files still as recorded in out, and whether out is exactly as recorded
+        (every file and folder unchanged, so nothing was added or removed either)."""
+        root = os.fspath(out)
+        files = {rel: fid for rel, fid in self.files.items() if stat_id(os.path.join(root, rel)) == fid}
+        exact = len(files) == len(self.files) and folders_unchanged(out, self.dirs)
+        return files, exact
+
+
+def stat_id(path: str) -> list[int] | None:
+    """Return a file's file_id, or None when it is missing or not a plain file."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return file_id(st) if stat.S_ISREG(st.st_mode) else None
+
+
+def folders_unchanged(root: Path, dirs: dict[str, int]) -> bool:
+    """Tell whether every recorded folder under root still has its recorded mtime (an added or
+    removed entry changes a folder's mtime)."""
+    top = os.fspath(root)
+    try:
+        return bool(dirs) and all(os.stat(os.path.join(top, rel)).st_mtime_ns == mtime for rel, mtime in dirs.items())
+    except OSError:
+        return False
+
+
+def folder_times(root: Path, files) -> dict[str, int]:
+    """Return the mtime of root and of every folder holding one of the files, by relative path."""
+    rels = {"."} | {os.path.dirname(rel) or "." for rel in files}
+    for rel in list(rels):
+        while rel not in ("", "."):
+            rel = os.path.dirname(rel) or "."
+            rels.add(rel)
+    top = os.fspath(root)
+    return {rel: os.stat(os.path.join(top, rel)).st_mtime_ns for rel in sorted(rels)}
+
+
+def inputs_digest(content: Path, templates: Path, base_url: str | None, search: str,
+                  read: dict[Path, bytes]) -> str | None:
+    """Return a hash of every file a build reads and every setting it uses, putting the content
+    files' bytes in read; None when the content folder cannot be listed cleanly (the full build
+    then reports why)."""
+    problems: list = []
+    sections = list_files(content, problems) if content.is_dir() else None
+    if sections is None or problems:
+        return None
+    parts: list = [generator(), str(base_url), search]
+    try:
+        for path in [content / "site.yml", *sorted(p for paths in sections.values() for p in paths)]:
+            read[path] = path.read_bytes() if path.is_file() else b""
+            parts += [str(path), read[path] if path.is_file() else b"\0missing"]
+        for n, folder in enumerate(search_path(templates)):
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    parts += [f"{n}/{path.relative_to(folder).as_posix()}", path.read_bytes()]
+    except OSError:
+        return None
+    return digest(*parts)
+
+
+def search_stamp(enabled: bool) -> str:
+    """Return what the search index depends on besides the HTML files: whether and which indexer runs."""
+    if not enabled:
+        return "off"
+    try:
+        from importlib.metadata import version
+        return f"pagefind {version('pagefind')}"
+    except Exception:  # not installed, or installed oddly: always rerun it
+        return ""
+
+
+def search_files(folder: Path) -> dict[str, list[int]]:
+    """Return the file_id of every file the search indexer wrote, by path relative to the site."""
+    root = folder / SEARCH_FOLDER
+    return {p.relative_to(folder).as_posix(): file_id(p.stat()) for p in root.rglob("*") if p.is_file()}
