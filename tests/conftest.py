@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import subprocess
 import sys
 import textwrap
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,3 +91,42 @@ def require(available: bool, reason: str) -> None:
 
 SHARED = ROOT.parent / "shared"
 NODE_MODULES = ROOT / "node_modules"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve files without logging every request."""
+
+    def log_message(self, *args):
+        pass
+
+
+class PagesHandler(QuietHandler):
+    """Serve a folder under /repo/ with 404.html for missing paths, as GitHub Pages serves a project site."""
+
+    def translate_path(self, path):
+        return super().translate_path(path[len("/repo"):] if path.startswith("/repo/") else "/missing")
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path, handler=QuietHandler, prefix: str = "/"):
+    """Serve a folder over HTTP on 127.0.0.1 at a free port; yield the base URL (ending in prefix)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, PagesHandler, run_cli, serve_folder
 from linkcheck import crawl_disk, crawl_http, html_files
 
 ORPHANS_ALLOWED = {"404.html"}  # GitHub Pages serves it for missing paths; nothing links to it
@@ -23,26 +20,10 @@ def test_demo_links_resolve_from_disk(demo_site: Path):
     assert len(pages) >= 18
 
 
-class SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve a folder under /repo/ only, as GitHub Pages serves a project site."""
-
-    def translate_path(self, path):
-        if not path.startswith("/repo/"):
-            return "/nonexistent"
-        return super().translate_path(path[len("/repo"):])
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def served(demo_site: Path):
-    handler = functools.partial(SubPathHandler, directory=str(demo_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/repo/"
-    server.shutdown()
+    with serve_folder(demo_site, PagesHandler, "/repo/") as url:
+        yield url
 
 
 def test_demo_links_resolve_under_sub_path(served: str, demo_site: Path):

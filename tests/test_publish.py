@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import functools
-from html.parser import HTMLParser
-import http.server
 import json
 import shutil
 import subprocess
 import sys
-import threading
+import urllib.error
+import urllib.request
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from briefings.textcontent import body_text
-from conftest import NODE_MODULES, ROOT, SHARED, SITES, require, run_cli
+from conftest import NODE_MODULES, ROOT, SHARED, SITES, PagesHandler, require, run_cli, serve_folder
 from linkcheck import crawl_http, parse
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -188,50 +187,21 @@ def test_no_cname_without_setting(demo_site: Path):
     assert not (demo_site / "CNAME").exists()
 
 
-class SubPath(http.server.SimpleHTTPRequestHandler):
-    """Serve a folder under /repo/, with 404.html for missing paths as GitHub Pages does."""
-
-    def translate_path(self, path):
-        return super().translate_path(path[len("/repo"):] if path.startswith("/repo/") else "/missing")
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.exists():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 def test_sub_path_crawl_including_404_page(tmp_path: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SubPath, directory=str(tmp_path / "site")))
-    base = f"http://127.0.0.1:{server.server_address[1]}/repo/"
-    run = run_cli("build", "--content", str(ROOT / "content"), "--out", str(tmp_path / "site"),
-                  "--base-url", base, cwd=tmp_path)
-    assert run.code == 0, run.err
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    (tmp_path / "site").mkdir()
+    with serve_folder(tmp_path / "site", PagesHandler, "/repo/") as base:
+        run = run_cli("build", "--content", str(ROOT / "content"), "--out", str(tmp_path / "site"),
+                      "--base-url", base, cwd=tmp_path)
+        assert run.code == 0, run.err
         _, problems = crawl_http(base)
         assert problems == []
         # Pages serves 404.html at any depth: its links must work from deep inside the site.
-        import urllib.error
-        import urllib.request
-        try:
+        with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(base + "no/such/deep/page/")
-        except urllib.error.HTTPError as err:
-            html = err.read().decode()
-        links = [link for link in parse(html).links if not link.startswith("#")]
+        links = [link for link in parse(missing.value.read().decode()).links if not link.startswith("#")]
         assert links and all(link.startswith(base) for link in links)
         _, problems = crawl_http(base + "404.html")
         assert problems == []
-    finally:
-        server.shutdown()
 
 
 def test_search_page_says_when_search_is_unavailable(monkeypatch):

@@ -6,13 +6,9 @@ they need from here, and fixtures come in with `from pw import site_url, browser
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import importlib.util
 import shutil
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -36,26 +32,7 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
                "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve files without logging every request to stderr."""
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder: Path):
-    """Serve a folder over HTTP on 127.0.0.1 at a free port; yield the base URL ending in '/'."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+serve = _conftest.serve_folder  # serve(folder) yields the base URL ending in '/'
 
 
 def playwright_module():
