@@ -1,7 +1,8 @@
 """The persistent build cache: work from earlier builds, reused while what made it is unchanged.
 
-One SQLite file in the cache folder (default .briefings-cache/ in the working folder) holds
-zlib-compressed JSON values, each filed under a hash of everything that made it: the bytes of the
+One SQLite file in the cache folder (default .briefings-cache/ in the working folder) holds JSON
+values (uncompressed: compressing cost more build time than it saved), each filed under a hash of
+everything that made it: the bytes of the
 files it was read from (never their mtime), the generator (its version, its source code and the
 libraries that shape its output) and the settings it depends on. Nothing in it is trusted: a file
 that is not such a database, one written by another generator, or a value that does not decode to
@@ -16,7 +17,6 @@ import json
 import os
 import sqlite3
 import sys
-import zlib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from . import __version__
 DEFAULT = Path(".briefings-cache")
 """The cache folder when none is given: in the working folder."""
 FILE = "cache.sqlite"
-FORMAT = "1"
+FORMAT = "2"
 """Bumped when the layout of the database changes."""
 LIBRARIES = ("markdown-it-py", "jinja2", "markupsafe", "pyyaml")
 """Libraries whose version can change the output."""
@@ -153,8 +153,8 @@ class Cache:
                                   f"({','.join('?' * len(keys))})", [kind, *keys]).fetchall()
             for key, blob in rows:
                 try:
-                    found[key] = json.loads(zlib.decompress(blob))
-                except (TypeError, ValueError, zlib.error):
+                    found[key] = json.loads(blob)
+                except (TypeError, ValueError):
                     continue  # damaged value: as if absent; the build puts a good one back
         except sqlite3.Error:
             self.broken = True
@@ -216,7 +216,7 @@ class Cache:
 
 def encode(value) -> bytes:
     """Return the stored form of a JSON-able value."""
-    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def open_cache(folder: Path | None, readonly: bool = False) -> Cache | None:

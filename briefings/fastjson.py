@@ -12,60 +12,58 @@ import json
 from json.encoder import encode_basestring
 
 
-class Unsupported(TypeError):
-    """A value this writer leaves to json.dumps (floats, non-text keys, other types)."""
-
-
 def dumps(value, indent: int = 1) -> str:
     """Return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=indent)."""
     out: list[str] = []
     try:
         write(value, out, "\n", " " * indent)
-    except (Unsupported, RecursionError):
+    except (TypeError, RecursionError):  # a float, a key that is not text, a type JSON lacks...
         return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=indent)
     return "".join(out)
 
 
 def write(value, out: list[str], newline: str, step: str) -> None:
     """Append one value's JSON to out; newline is the line break and indentation of its level."""
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         out.append(encode_basestring(value))
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + step
+        sep = "{" + inner
+        for key in sorted(value):  # TypeError when keys are of mixed kinds: json.dumps decides
+            item = value[key]
+            out.append(sep)
+            out.append(encode_basestring(key))  # TypeError when a key is not text
+            if type(item) is str:
+                out.append(": " + encode_basestring(item))
+            else:
+                out.append(": ")
+                write(item, out, inner, step)
+            sep = "," + inner
+        out.append(newline + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + step
+        sep = "[" + inner
+        for item in value:
+            out.append(sep)
+            write(item, out, inner, step)
+            sep = "," + inner
+        out.append(newline + "]")
     elif value is None:
         out.append("null")
     elif value is True:
         out.append("true")
     elif value is False:
         out.append("false")
-    elif type(value) is int:
+    elif kind is int:
         out.append(int.__repr__(value))
-    elif isinstance(value, dict):
-        write_dict(value, out, newline, step)
-    elif isinstance(value, (list, tuple)):
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + step
-        out.append("[")
-        for n, item in enumerate(value):
-            out.append("," + inner if n else inner)
-            write(item, out, inner, step)
-        out.append(newline + "]")
+    elif isinstance(value, str):  # Markup and other text subclasses
+        out.append(encode_basestring(value))
     else:
-        raise Unsupported(type(value).__name__)
-
-
-def write_dict(value: dict, out: list[str], newline: str, step: str) -> None:
-    """Append a mapping's JSON, keys sorted."""
-    if not value:
-        out.append("{}")
-        return
-    if not all(type(k) is str for k in value):
-        raise Unsupported("key")
-    inner = newline + step
-    out.append("{")
-    for n, key in enumerate(sorted(value)):
-        out.append("," + inner if n else inner)
-        out.append(encode_basestring(key))
-        out.append(": ")
-        write(value[key], out, inner, step)
-    out.append(newline + "}")
+        raise TypeError(kind.__name__)

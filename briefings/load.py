@@ -76,14 +76,16 @@ def load(content_dir: Path, errors: list[ContentError]) -> Content:
     return assemble(shared, briefings)
 
 
-def read_shared(content_dir: Path, errors: list[ContentError]) -> Shared:
-    """Read site.yml, the speakers, documents and topics, and list every content file."""
+def read_shared(content_dir: Path, errors: list[ContentError],
+                files: dict[str, list[Path]] | None = None) -> Shared:
+    """Read site.yml, the speakers, documents and topics, and list every content file (unless
+    files holds a listing made without errors already)."""
     if not content_dir.is_dir():
         errors.append(ContentError(shown(content_dir), 1, 1, f"content folder {shown(content_dir)} does "
                                    f"not exist; run in your project folder or pass --content"))
         return Shared(SiteConfig(title=""), {}, {}, {}, {})
     site = read_site(content_dir, errors)
-    files = list_files(content_dir, errors)
+    files = list_files(content_dir, errors) if files is None else files
     speakers = {s.id: s for p in one_per_id(files, "speakers", errors) if (s := read_speaker(p, errors))}
     documents = {d.id: d for p in one_per_id(files, "documents", errors) if (d := read_document(p, errors))}
     topic_files = {t.id: t for p in one_per_id(files, "topics", errors) if (t := read_topic(p, errors))}

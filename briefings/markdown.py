@@ -18,6 +18,9 @@ LINK_TYPES = ("text", "code_inline")
 # and no block marker (heading, quote, list, fence, table) at its start.
 PLAIN = re.compile(r"(?![\s#>+=\d-])[^\n\r\\`*_\[\]<>&~|\x00]+(?<!\s)")
 BLOCK_TEXT = ("fence", "code_block")
+# *emphasis* or **strong** that CommonMark cannot read otherwise: after a space or at the start,
+# letters or digits at both inner ends, no * inside, then the end, a space or a sentence mark.
+SIMPLE_EMPHASIS = re.compile(r"(?<![^ ])(\*\*?)([A-Za-z0-9](?:[^*\n]*[A-Za-z0-9])?)\1(?![^ .,;:!?])")
 
 
 @dataclass
@@ -56,7 +59,20 @@ def render_markdown(source: str, allow_html: bool = False) -> str:
     line = source.lstrip("\n").rstrip(" \t\n")
     if PLAIN.fullmatch(line):  # most notes are one plain sentence: skip the parser (same HTML)
         return f"<p>{html.escape(line)}</p>\n"
+    if "*" in line and PLAIN.fullmatch(SIMPLE_EMPHASIS.sub(r"\2", line)):  # and many stress a word or two
+        return f"<p>{emphasized(line)}</p>\n"
     return parser(allow_html).render(source) if source.strip() else ""
+
+
+def emphasized(line: str) -> str:
+    """Render a plain line whose only markup is SIMPLE_EMPHASIS, as the parser would."""
+    out, at = [], 0
+    for m in SIMPLE_EMPHASIS.finditer(line):
+        tag = "em" if len(m.group(1)) == 1 else "strong"
+        out += [html.escape(line[at:m.start()]), f"<{tag}>{html.escape(m.group(2))}</{tag}>"]
+        at = m.end()
+    out.append(html.escape(line[at:]))
+    return "".join(out)
 
 
 def render_pieces(token: Token, escape=html.escape) -> str:

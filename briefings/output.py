@@ -113,6 +113,8 @@ class Before:
     """What the search index depends on (see search_stamp)."""
     read: dict[Path, bytes] = field(default_factory=dict)
     """The content files' bytes, read for the inputs hash."""
+    listing: dict[str, list[Path]] = field(default_factory=dict)
+    """The content folder's files by section, listed for the inputs hash (empty if not listed)."""
 
     @property
     def unchanged(self) -> bool:
@@ -136,7 +138,8 @@ def look_back(opts, cache: Cache | None, search: bool) -> Before:
     live, exact = record.intact(out) if record is not None else ({}, False)
     before = Before(record, live, exact, None, search_stamp(search))
     if cache is not None:
-        before.inputs = inputs_digest(opts.content, opts.templates, opts.base_url, before.stamp, before.read)
+        before.inputs = inputs_digest(opts.content, opts.templates, opts.base_url, before.stamp, before.read,
+                                      before.listing)
     return before
 
 
@@ -154,6 +157,7 @@ def write_output(opts, cache: Cache | None, before: Before, model: Model, index:
     todo = [p for p in pages if p.path not in kept]
     held = lock(cache, out) if cache is not None else None
     stage = stage_for(out, cache, record, live, held)
+    spare_was = record.spare if stage.held else None
     if stage.held:  # from here the spare is half-updated until the swap: stop vouching for it
         record.spare = None
         cache.put("site", Record.key(out), record.value())
@@ -176,22 +180,47 @@ def write_output(opts, cache: Cache | None, before: Before, model: Model, index:
             bar.close()
     spare = keep_replaced(stage, out, cache, held, before.exact)
     if cache is not None:
-        remember(cache, out, spare, Record({"inputs": before.inputs or "", "pages": len(pages), "rendered": rendered,
-                                            "briefings": model.keys, "search": before.stamp}), wrote, live)
+        new = Record({"inputs": before.inputs or "", "pages": len(pages), "rendered": rendered,
+                      "briefings": model.keys, "search": before.stamp})
+        remember(cache, out, spare, new, wrote, record if before.exact else None, spare_was)
     counted = [w for rel, (w, _) in wrote.items() if rel != MARKER and not rel.startswith(SEARCH_FOLDER)]
     return WriteStats(sum(counted), len(counted) - sum(counted)), status
 
 
-def remember(cache: Cache, out: Path, spare: Path | None, record: Record, wrote: dict, live: dict) -> None:
-    """Record what this build left in the output folder (and the spare) for the next build."""
+def remember(cache: Cache, out: Path, spare: Path | None, record: Record, wrote: dict, old: Record | None,
+             spare_was: dict | None) -> None:
+    """Record what this build left in the output folder and in the spare, for the next build.
+
+    old is the last build's record when the output folder was exactly as it says (it now
+    describes the spare), spare_was what the record said of the folder this build was assembled
+    in (a spare), if it was one: folders whose entries did not change keep the mtimes recorded
+    there, so only the folders that did are stat'ed.
+    """
     record.files = {rel: fid for rel, (_, fid) in wrote.items()}
     try:
-        record.dirs = folder_times(out, record.files)
-        record.spare = {"files": live, "dirs": folder_times(spare, live)} if spare is not None else None
+        record.dirs = folder_times(out, record.files, *unchanged_folders(record.files, spare_was))
+        if spare is not None and old is not None:
+            record.spare = {"files": old.files, "dirs": folder_times(spare, old.files, old.dirs, {"."})}
     except OSError:  # something changed them already: the next build starts afresh
         return
     cache.put("site", Record.key(out), record.value())
     cache.commit(prune=("briefing", "meta", "text", "chunks", "related"))
+
+
+def unchanged_folders(files: dict[str, list[int]], spare_was: dict | None) -> tuple[dict[str, int], set[str]]:
+    """Return the folder mtimes recorded for the spare the site was assembled in, and the folders
+    whose entries changed since (a file added, replaced or removed; their parents too)."""
+    if spare_was is None:
+        return {}, set()
+    held: dict = spare_was["files"]
+    changed = {rel for rel, fid in files.items() if held.get(rel) != fid}  # not the inode alone: reused
+    changed |= held.keys() - files.keys()
+    touched = {"."}
+    for rel in changed:
+        while rel not in ("", "."):
+            rel = os.path.dirname(rel) or "."
+            touched.add(rel)
+    return spare_was["dirs"], touched
 
 
 def write_pages(opts, model: Model, index: Index, todo: list[Page], keepers: list[Page], keys: dict,

@@ -82,16 +82,15 @@ def gather(opts: Options) -> Result:
     return Result(content=model.content, files=files, pages=len(pages))
 
 
-def prepare(opts: Options, cache: Cache | None, search: bool | None = None,
-            read: dict[Path, bytes] | None = None) -> tuple[Model, Index, list[Page]]:
+def prepare(opts: Options, cache: Cache | None, search: bool | None = None, before=None) -> tuple[Model, Index, list[Page]]:
     """Read and anchor every briefing, index them and plan the pages; raise every content error.
 
-    search: whether the site has a search index (default: whether Pagefind is installed); read:
-    files' bytes already read.
+    search: whether the site has a search index (default: whether Pagefind is installed); before:
+    what look_back() read already (files' bytes, the content folder's listing).
     """
     errors: list[ContentError] = []
     model = read_all(opts.content, errors, cache, opts.jobs, site_of=lambda s: with_base_url(s, opts.base_url),
-                     read=read)
+                     read=before.read if before else None, files=before.listing or None if before else None)
     if cache is not None:
         cache.commit()  # what was read is good even when another file has errors
     raise_all(errors)
@@ -187,7 +186,7 @@ def build(opts: Options, search: bool = True) -> tuple[Result, WriteStats, float
             result, stats, status = Result(None, {}, before.record.pages), WriteStats(0, before.counted()), \
                 "nothing changed"
         else:
-            model, index, pages = prepare(opts, cache, before.searchable, before.read)
+            model, index, pages = prepare(opts, cache, before.searchable, before)
             stats, status = write_output(opts, cache, before, model, index, pages)
             result = Result(model.content, {}, len(pages))
     finally:

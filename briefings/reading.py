@@ -53,13 +53,14 @@ class Pair:
 
 
 def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None, jobs: int = 1,
-             site_of=None, read: dict[Path, bytes] | None = None) -> Model:
+             site_of=None, read: dict[Path, bytes] | None = None, files: dict | None = None) -> Model:
     """Read and anchor every briefing, adding every content error to errors.
 
     site_of(site) adjusts the settings from site.yml (the --base-url override) before anything
-    reads them; read holds files' bytes already read this build, by path.
+    reads them; read holds files' bytes already read this build, by path, and files a listing
+    of the content folder made without errors (see load.list_files).
     """
-    shared = read_shared(content_dir, errors)
+    shared = read_shared(content_dir, errors, files)
     if site_of is not None:
         shared = dataclasses.replace(shared, site=site_of(shared.site))
     mentions = Mentions(shared.speakers)
@@ -147,9 +148,8 @@ def cached_briefing(pair: Pair, value, shared: Shared, broken: set[str], read: d
 
 def reader(cache: Cache, key: str, b: Briefing, shared: Shared, mentions: Mentions):
     """Return read(part) giving an article's (text, notes) or chunks: from the cache, else anchored anew."""
-    ids = {a.id for a in b.annotations}
-
     def read(part: str):
+        ids = {a.id for a in b.annotations}
         try:
             if part == "text":
                 return text_from(cache.get("text", key), ids)

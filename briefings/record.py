@@ -85,26 +85,30 @@ def folders_unchanged(root: Path, dirs: dict[str, int]) -> bool:
         return False
 
 
-def folder_times(root: Path, files) -> dict[str, int]:
-    """Return the mtime of root and of every folder holding one of the files, by relative path."""
+def folder_times(root: Path, files, known: dict[str, int] | None = None, changed: set[str] = frozenset()
+                 ) -> dict[str, int]:
+    """Return the mtime of root and of every folder holding one of the files, by relative path;
+    known holds mtimes still true for the folders not in changed (those are not stat'ed again)."""
     rels = {"."} | {os.path.dirname(rel) or "." for rel in files}
     for rel in list(rels):
         while rel not in ("", "."):
             rel = os.path.dirname(rel) or "."
             rels.add(rel)
-    top = os.fspath(root)
-    return {rel: os.stat(os.path.join(top, rel)).st_mtime_ns for rel in sorted(rels)}
+    top, known = os.fspath(root), known or {}
+    return {rel: known[rel] if rel in known and rel not in changed else os.stat(os.path.join(top, rel)).st_mtime_ns
+            for rel in sorted(rels)}
 
 
 def inputs_digest(content: Path, templates: Path, base_url: str | None, search: str,
-                  read: dict[Path, bytes]) -> str | None:
+                  read: dict[Path, bytes], listing: dict) -> str | None:
     """Return a hash of every file a build reads and every setting it uses, putting the content
-    files' bytes in read; None when the content folder cannot be listed cleanly (the full build
-    then reports why)."""
+    files' bytes in read and the listing of the content folder in listing; None when the content
+    folder cannot be listed cleanly (the full build then reports why)."""
     problems: list = []
     sections = list_files(content, problems) if content.is_dir() else None
     if sections is None or problems:
         return None
+    listing.update(sections)
     parts: list = [generator(), str(base_url), search]
     try:
         for path in [content / "site.yml", *sorted(p for paths in sections.values() for p in paths)]:

@@ -48,8 +48,11 @@ class Reads:
             def read(slug, *args):
                 self.slugs.add(slug)
                 return value(slug, *args)
+            self.__dict__[name] = read  # found directly from now on: templates ask thousands of times
             return read
-        if name not in SHARED:
+        if name in SHARED:
+            self.__dict__[name] = value
+        else:
             self.everything = True
         return value
 
@@ -61,9 +64,12 @@ class ContentView:
         self._content, self._reads = content, reads
 
     def __getattr__(self, name: str):
+        value = getattr(self._content, name)
         if name == "briefings":
             self._reads.everything = True
-        return getattr(self._content, name)
+        else:
+            self.__dict__[name] = value
+        return value
 
 
 def site_key(content: Content, templates: Path | None, search: bool) -> str:
