@@ -61,7 +61,7 @@ def stage_for(out: Path, cache: Cache | None, record: Record | None, live: dict[
         files, dirs = record.spare.get("files"), record.spare.get("dirs")
         if (isinstance(files, dict) and isinstance(dirs, dict) and same_device(spare, out)
                 and folders_unchanged(spare, dirs) and (spare / MARKER).is_file()):
-            return Stage(spare, out, live, set(files))
+            return Stage(spare, out, live, dict(files))
     if spare is not None and spare.exists():
         shutil.rmtree(spare, ignore_errors=True)  # untrusted: a build died updating it, or it was touched
     return Stage(new_folder(out), out, live)

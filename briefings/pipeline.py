@@ -9,6 +9,7 @@ worker processes forked once the model is in memory. Neither changes a byte of t
 from __future__ import annotations
 
 import dataclasses
+import gc
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from .lookup import Lookup
 from .mentions import Mentions
 from .model import Article, Briefing, Content, SiteConfig
 from .output import look_back, write_output
+from .parallel import collector_paused
 from .pages import Page, plan
 from .publish import extra_files
 from .reading import Model, read_all
@@ -70,11 +72,13 @@ def gather(opts: Options) -> Result:
     """Load, anchor, index and render the whole site in memory; raise every content error."""
     cache = open_cache(opts.cache)
     try:
-        model, index, pages = prepare(opts, cache)
+        with collector_paused():
+            model, index, pages = prepare(opts, cache)
         files: dict[str, bytes] = {}
         for made in render_all(model, index, pages, opts.templates, opts.jobs):
             files.update(made)
     finally:
+        gc.unfreeze()
         if cache is not None:
             cache.close()
     files.update(static_files(opts.templates))
@@ -163,9 +167,11 @@ def check(opts: Options) -> Result:
     """Validate everything and render every page in memory, writing nothing (the cache is only read)."""
     cache = open_cache(opts.cache, readonly=True)
     try:
-        model, index, pages = prepare(opts, cache)
+        with collector_paused():
+            model, index, pages = prepare(opts, cache)
         render_all(model, index, pages, opts.templates, opts.jobs, put=lambda rel, data: None)
     finally:
+        gc.unfreeze()
         if cache is not None:
             cache.close()
     return Result(content=model.content, files={}, pages=len(pages))
@@ -181,15 +187,19 @@ def build(opts: Options, search: bool = True) -> tuple[Result, WriteStats, float
     check_out(opts.out, protected | ({"cache folder": opts.cache} if opts.cache is not None else {}))
     cache = open_cache(opts.cache)
     try:
-        before = look_back(opts, cache, search and opts.search)
+        with collector_paused():
+            before = look_back(opts, cache, search and opts.search)
+            if not before.unchanged:
+                model, index, pages = prepare(opts, cache, before.searchable, before)
+                before.read.clear()  # the content's bytes: read, hashed and decoded by now
         if before.unchanged:
             result, stats, status = Result(None, {}, before.record.pages), WriteStats(0, before.counted()), \
                 "nothing changed"
         else:
-            model, index, pages = prepare(opts, cache, before.searchable, before)
             stats, status = write_output(opts, cache, before, model, index, pages)
             result = Result(model.content, {}, len(pages))
     finally:
+        gc.unfreeze()
         if cache is not None:
             cache.close()
     return result, stats, time.perf_counter() - started, status

@@ -10,6 +10,7 @@ should that find a problem, it is read again from its files, so every message ha
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 from . import parallel
@@ -71,10 +72,13 @@ def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None,
     settings = anchoring_key(shared, mentions)
     todo = from_cache(pairs, shared, mentions, settings, cache, briefings, articles, read or {})
     global TASK
-    TASK = (shared, mentions)
+    # Workers send back only the stored forms when the cache keeps them: the articles are then read
+    # from it when pages need them, instead of travelling whole and filling the model that the
+    # render workers are forked from.
+    TASK = (shared, mentions, cache is None or cache.readonly or jobs <= 1)
     try:
         for pair, done in zip(todo, parallel.run(read_one, todo, jobs, CHUNK)):
-            keep(pair, done, settings, cache, briefings, articles, errors)
+            keep(pair, done, shared, mentions, settings, cache, briefings, articles, errors)
     finally:
         TASK = None
     ordered = [briefings[p.slug] for p in pairs if p.slug in briefings]
@@ -160,8 +164,8 @@ def reader(cache: Cache, key: str, b: Briefing, shared: Shared, mentions: Mentio
     return read
 
 
-TASK: tuple[Shared, Mentions] | None = None
-"""What workers read besides their pairs (set before they are forked)."""
+TASK: tuple[Shared, Mentions, bool] | None = None
+"""What workers read besides their pairs, and whether to send articles back (set before forking)."""
 
 
 def read_one(pair: Pair):
@@ -169,7 +173,7 @@ def read_one(pair: Pair):
 
     Errors travel as tuples and stored forms as bytes, encoded here so the workers share that work.
     """
-    shared, mentions = TASK
+    shared, mentions, send_article = TASK
     problems: list[ContentError] = []
     b = pair.briefing or read_pair(pair.slug, pair.md, pair.yml, shared, problems)
     art = None
@@ -183,12 +187,12 @@ def read_one(pair: Pair):
     errors = [(e.path, e.line, e.column, e.message) for e in problems]
     if b is None or art is None or problems:
         return b, art, errors, None
-    return b, art, errors, [encode(v) for v in (briefing_value(b), meta_value(art), text_value(art),
-                                                 chunks_value(art))]
+    stored = [encode(v) for v in (briefing_value(b), meta_value(art), text_value(art), chunks_value(art))]
+    return b, art if send_article else None, errors, stored
 
 
-def keep(pair: Pair, done, settings: str, cache: Cache | None, briefings: dict, articles: dict,
-         errors: list[ContentError]) -> None:
+def keep(pair: Pair, done, shared: Shared, mentions: Mentions, settings: str, cache: Cache | None,
+         briefings: dict, articles: dict, errors: list[ContentError]) -> None:
     """Take one worker result: its briefing and article, its errors, and its stored forms for the cache."""
     b, art, problems, stored = done
     errors.extend(ContentError(*p) for p in problems)
@@ -201,3 +205,6 @@ def keep(pair: Pair, done, settings: str, cache: Cache | None, briefings: dict, 
         cache.put_encoded("briefing", pair.key, stored[0])
         for kind, blob in zip(("meta", "text", "chunks"), stored[1:]):
             cache.put_encoded(kind, key, blob)
+        if art is None:
+            articles[pair.slug] = article_from(json.loads(stored[1]), b, shared.speakers,
+                                               reader(cache, key, b, shared, mentions))

@@ -100,13 +100,14 @@ class StoredArticle(Article):
     """
 
     def __getattr__(self, name: str):
-        # Called only for attributes the instance lacks: the fields read lazily.
-        if name in ("text", "notes"):
-            self.__dict__["text"], self.__dict__["notes"] = self.__dict__["_read"]("text")
-        elif name == "chunks":
-            self.__dict__["chunks"] = self.__dict__["_read"]("chunks")
-        else:
+        # Called only for attributes the instance lacks: the fields read lazily. Text and notes are
+        # kept (listings quote them again and again); the body HTML is read each time it is asked
+        # for - by the article's own page, once - so a render worker does not hoard every body.
+        if name == "chunks":
+            return self.__dict__["_read"]("chunks")
+        if name not in ("text", "notes"):
             raise AttributeError(name)
+        self.__dict__["text"], self.__dict__["notes"] = self.__dict__["_read"]("text")
         return self.__dict__[name]
 
 

@@ -144,8 +144,9 @@ class Stage:
     """The output folder as it is now."""
     live_files: dict[str, list[int]]
     """Files of the live site known intact (file_id checked): the ones keep() may link to unread."""
-    held: set[str] = field(default_factory=set)
-    """Files the folder may already hold (a spare's), removed by clear() unless put or kept."""
+    held: dict[str, list[int]] = field(default_factory=dict)
+    """Files the folder may already hold (a spare's, with their recorded file_id), removed by clear()
+    unless put or kept."""
     made: set[Path] = field(default_factory=set)
 
     def put(self, rel: str, data: bytes) -> tuple[bool, list[int]]:
@@ -166,13 +167,8 @@ class Stage:
 
     def link(self, rel: str, known: list[int]) -> list[int]:
         """Hard-link the live site's file at rel (whose file_id is known) into the folder."""
-        dest = self.folder / rel
-        if rel in self.held:
-            try:
-                if dest.stat().st_ino == known[2]:
-                    return known  # the spare already shares this file with the live site
-            except OSError:
-                pass
+        if self.held.get(rel) == known:
+            return known  # the spare already shares this very file with the live site
         dest = self.place(rel)
         try:
             os.link(self.live / rel, dest)
@@ -193,7 +189,7 @@ class Stage:
 
     def clear(self, wanted: set[str]) -> None:
         """Remove the files the folder held that the new site does not have, and folders left empty."""
-        for rel in sorted(self.held - wanted):
+        for rel in sorted(self.held.keys() - wanted):
             (self.folder / rel).unlink(missing_ok=True)
             parent = (self.folder / rel).parent
             while parent != self.folder:
