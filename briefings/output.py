@@ -57,10 +57,9 @@ def stage_for(out: Path, cache: Cache | None, record: Record | None, live: dict[
               held_lock) -> Stage:
     """Return where to assemble the next site: the spare when the record vouches for it, else a new folder."""
     spare = spare_folder(cache, out) if cache is not None and held_lock is not None else None
-    if spare is not None and record is not None and isinstance(record.spare, dict):
-        files, dirs = record.spare.get("files"), record.spare.get("dirs")
-        if (isinstance(files, dict) and isinstance(dirs, dict) and same_device(spare, out)
-                and folders_unchanged(spare, dirs) and (spare / MARKER).is_file()):
+    if spare is not None and record is not None and record.spare is not None:  # shape checked on load
+        files, dirs = record.spare["files"], record.spare["dirs"]
+        if same_device(spare, out) and folders_unchanged(spare, dirs) and (spare / MARKER).is_file():
             return Stage(spare, out, live, dict(files))
     if spare is not None and spare.exists():
         shutil.rmtree(spare, ignore_errors=True)  # untrusted: a build died updating it, or it was touched
@@ -93,8 +92,6 @@ def keep_replaced(stage: Stage, out: Path, cache: Cache | None, held_lock, exact
             shutil.rmtree(folder, ignore_errors=True)
             return None
     return spare
-
-
 
 
 @dataclass

@@ -45,11 +45,23 @@ class Record:
         if not isinstance(value, dict):
             return None
         record = cls(value)
-        fields = (record.inputs, record.pages, record.files, record.dirs, record.rendered,
-                  record.briefings, record.search)
-        if [type(f) for f in fields] != [str, int, dict, dict, dict, dict, str]:
-            return None
-        return record if all(isinstance(v, list) and len(v) == 3 for v in record.files.values()) else None
+        return record if record.valid() else None
+
+    def valid(self) -> bool:
+        """Tell whether every field has its shape and every path stays inside its folder (a forged
+        record must not make a build link, or delete, anything outside them); a malformed account
+        of the spare only makes the spare untrusted."""
+        fields = (self.inputs, self.pages, self.files, self.dirs, self.rendered, self.briefings, self.search)
+        if ([type(f) for f in fields] != [str, int, dict, dict, dict, dict, str] or not files_ok(self.files)
+                or not dirs_ok(self.dirs) or not all(type(v) is str for v in self.briefings.values())):
+            return False
+        for page in self.rendered.values():
+            if not (type(page) is list and len(page) == 3 and type(page[2]) is list and all(map(inside, page[2]))):
+                return False
+        spare = self.spare
+        if not (type(spare) is dict and files_ok(spare.get("files")) and dirs_ok(spare.get("dirs"))):
+            self.spare = None
+        return True
 
     def value(self) -> dict:
         """Return the record in its stored form."""
@@ -64,6 +76,23 @@ class Record:
         files = {rel: fid for rel, fid in self.files.items() if stat_id(os.path.join(root, rel)) == fid}
         exact = len(files) == len(self.files) and folders_unchanged(out, self.dirs)
         return files, exact
+
+
+def inside(rel) -> bool:
+    """Tell whether a recorded path is a plain relative path that stays inside its folder."""
+    return (type(rel) is str and rel != "" and "\0" not in rel and not rel.startswith("/")
+            and all(part not in ("", ".", "..") for part in rel.split("/")))
+
+
+def files_ok(files) -> bool:
+    """Tell whether a recorded path -> file_id mapping is well formed."""
+    return type(files) is dict and all(inside(rel) and type(fid) is list and len(fid) == 3
+                                       and all(type(n) is int for n in fid) for rel, fid in files.items())
+
+
+def dirs_ok(dirs) -> bool:
+    """Tell whether a recorded folder -> mtime mapping is well formed."""
+    return type(dirs) is dict and all((rel == "." or inside(rel)) and type(m) is int for rel, m in dirs.items())
 
 
 def stat_id(path: str) -> list[int] | None:

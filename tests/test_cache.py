@@ -5,6 +5,7 @@ Every build here is compared byte for byte with a build of the same content with
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -191,3 +192,23 @@ def test_errors_in_a_cached_briefing_point_at_their_line(project: Path):
     assert with_cache.code == without.code == 1
     assert with_cache.err == without.err
     assert re.search(r"b-\d+\.yml:\d+:\d+: error: unknown speaker 's-23'", with_cache.err)
+
+
+def test_a_forged_record_cannot_reach_outside_the_site(project: Path):
+    build(project)
+    build(project, "--out", "site")  # nothing changed: the record stands
+    edit(project / "content/briefings/b-4.md", "## ", "## Edited ")
+    build(project)  # now the replaced site is the spare, and the record lists its files
+    (project / "precious.txt").write_text("keep me")
+    db = sqlite3.connect(project / ".briefings-cache/cache.sqlite")
+    (value,) = db.execute("SELECT value FROM entry WHERE kind = 'site'").fetchone()
+    record = json.loads(value)
+    record["spare"]["files"]["../../../precious.txt"] = [7, 0, 1]
+    record["files"]["../precious.txt"] = [7, 0, 1]
+    db.execute("UPDATE entry SET value = ? WHERE kind = 'site'", (json.dumps(record).encode(),))
+    db.commit()
+    db.close()
+    edit(project / "content/briefings/b-4.md", "## Edited ", "## Edited again ")
+    build(project)
+    assert (project / "precious.txt").read_text() == "keep me"
+    assert tree(project / "site") == fresh(project)
