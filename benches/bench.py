@@ -225,7 +225,8 @@ def main() -> None:
     search = not args.no_search and importlib.util.find_spec("pagefind") is not None
     cold: dict[int, Run] = {}
     for n in args.sizes:
-        print(f"\nN = {n} briefings (median of {args.runs}; memory: the largest process, peak)")
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"\nN = {n} briefings (median of {args.runs}; memory: the largest process, peak; load {load})")
         folder = prepared(n)
         hugo = bench_hugo(folder, args.runs)
         if hugo is not None:

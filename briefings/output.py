@@ -201,7 +201,7 @@ def remember(cache: Cache, out: Path, spare: Path | None, record: Record, wrote:
     except OSError:  # something changed them already: the next build starts afresh
         return
     cache.put("site", Record.key(out), record.value())
-    cache.commit(prune=("briefing", "meta", "text", "chunks", "related"))
+    cache.commit(prune=("briefing", "meta", "text", "chunks", "related", "site"))
 
 
 def unchanged_folders(files: dict[str, list[int]], spare_was: dict | None) -> tuple[dict[str, int], set[str]]:
