@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError, flatten, raise_all
+from .files import pair_briefings
 from .index import build_index
-from .load import Shared, assemble, pair_briefings, read_pair, read_shared
+from .load import Shared, assemble, read_pair, read_shared
 from .mentions import Mentions
 from .model import Article, Briefing, Content
 from .pages import Page, plan

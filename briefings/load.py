@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,8 @@ from pathlib import Path
 from .errors import ContentError
 from .model import (KINDS, Annotation, Briefing, Content, Document, Provision, SiteConfig,
                     Source, Speaker, Topic, Where)
-from .yamlschema import ID_RE, ID_RULE, Checker, Field, ListOf, compose, read_text
+from .files import check_stem, list_files, one_per_id, pair_briefings, shown
+from .yamlschema import Checker, Field, ListOf, compose, read_text
 
 SITE = {
     "title": Field("str", True), "description": Field("str"), "base_url": Field("str"),
@@ -39,17 +39,6 @@ DOCUMENT = {
     "url": Field("str"), "provisions": Field(ListOf(PROVISION)),
 }
 TOPIC = {"title": Field("str"), "description": Field("str")}
-
-
-def shown(path: Path) -> str:
-    """Return the path as the user should see it: relative to the working folder if inside it."""
-    text = os.fspath(path)
-    if isinstance(path, Path) and not os.path.isabs(text) and ".." not in text.split(os.sep):
-        return text  # relative and normalised already: relpath would give the same text, 20 times slower
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 @dataclass(frozen=True)
@@ -90,24 +79,6 @@ def read_shared(content_dir: Path, errors: list[ContentError],
     documents = {d.id: d for p in one_per_id(files, "documents", errors) if (d := read_document(p, errors))}
     topic_files = {t.id: t for p in one_per_id(files, "topics", errors) if (t := read_topic(p, errors))}
     return Shared(site, files, speakers, documents, topic_files)
-
-
-def one_per_id(files: dict[str, list[Path]], section: str, errors: list[ContentError]) -> list[Path]:
-    """Return a section's .yml files, reporting .yaml files and a second file for the same id.
-
-    Without this, a .yaml file or a same-named file in a subfolder would be ignored silently.
-    """
-    kept: dict[str, Path] = {}
-    for path in files.get(section, []):
-        if path.suffix == ".yaml":
-            errors.append(ContentError(shown(path), 1, 1, f"rename this file to {path.stem}.yml: "
-                                                          f"content files end in .yml"))
-        elif path.suffix == ".yml" and path.stem in kept:
-            errors.append(ContentError(shown(path), 1, 1, f"duplicate id '{path.stem}': also used by "
-                                                          f"{shown(kept[path.stem])}"))
-        elif path.suffix == ".yml":
-            kept[path.stem] = path
-    return list(kept.values())
 
 
 def read_pair(slug: str, md: Path, yml: Path, shared: Shared, errors: list[ContentError]) -> Briefing | None:
@@ -169,57 +140,6 @@ def read_site(content_dir: Path, errors: list[ContentError]) -> SiteConfig:
         page_size=max(1, page_size), where=Where(shown(path)))
 
 
-def list_files(content_dir: Path, errors: list[ContentError]) -> dict[str, list[Path]]:
-    """Return the files of each content section, refusing symlinks that leave the folder."""
-    root = content_dir.resolve()
-    found: dict[str, list[Path]] = {}
-    for section in ("briefings", "speakers", "documents", "topics"):
-        base = content_dir / section
-        if base.is_dir():
-            list_folder(base, root, found.setdefault(section, []), errors)
-            if not found[section]:
-                del found[section]
-    return found
-
-
-def list_folder(folder: Path, root: Path, found: list[Path], errors: list[ContentError]) -> None:
-    """Add a folder's files to found, then its subfolders' (not those reached through symlinks)."""
-    try:
-        entries = {e.name: e for e in os.scandir(folder)}  # the listing knows each entry's type
-    except OSError:
-        return
-    folders = sorted(name for name, e in entries.items() if is_dir(e))
-    for name in sorted(set(entries) - set(folders)) + [d for d in folders if entries[d].is_symlink()]:
-        entry = entries[name]
-        if name.startswith("."):
-            continue
-        if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root):
-            errors.append(ContentError(shown(Path(folder, name)), 1, 1,
-                                       "symlink points outside the content folder; refused"))
-        elif entry.is_file():
-            found.append(Path(folder, name))
-    for name in folders:
-        if not entries[name].is_symlink():
-            list_folder(Path(folder, name), root, found, errors)
-
-
-def is_dir(entry: os.DirEntry) -> bool:
-    """Tell whether a listed entry is a folder (or a symlink to one)."""
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
-
-
-def check_stem(path: Path, errors: list[ContentError]) -> bool:
-    """Check that a file name is a legal id: the rule for slugs and ids."""
-    if ID_RE.match(path.stem):
-        return True
-    errors.append(ContentError(shown(path), 1, 1,
-                               f"illegal file name '{path.name}': {ID_RULE} (rename the file)"))
-    return False
-
-
 def read_speaker(path: Path, errors: list[ContentError]) -> Speaker | None:
     """Read one speaker file."""
     if path.suffix != ".yml" or not check_stem(path, errors):
@@ -275,33 +195,6 @@ def collect_topics(files: dict[str, Topic], briefings: list[Briefing]) -> dict[s
         for t in b.topics:
             topics.setdefault(t, Topic(id=t, title=title_from_id(t)))
     return dict(sorted(topics.items()))
-
-
-def pair_briefings(paths: list[Path], errors: list[ContentError]) -> list[tuple[str, Path, Path]]:
-    """Return (slug, article, sidecar) for every complete pair with a legal, unique slug."""
-    by_stem: dict[Path, dict[str, Path]] = {}
-    for path in paths:
-        if path.suffix in (".md", ".yml"):
-            by_stem.setdefault(path.with_suffix(""), {})[path.suffix] = path
-    pairs, slugs = [], {}
-    for stem, pair in sorted(by_stem.items()):
-        if not check_stem(stem.with_suffix(".md"), errors):
-            continue
-        if ".md" not in pair:
-            errors.append(ContentError(shown(pair[".yml"]), 1, 1,
-                                       f"sidecar without an article: {shown(stem)}.md is missing"))
-            continue
-        if ".yml" not in pair:
-            errors.append(ContentError(shown(pair[".md"]), 1, 1,
-                                       f"article without a sidecar: {shown(stem)}.yml is missing"))
-            continue
-        if stem.name in slugs:
-            errors.append(ContentError(shown(pair[".md"]), 1, 1,
-                                       f"duplicate slug '{stem.name}': also used by {slugs[stem.name]}"))
-            continue
-        slugs[stem.name] = shown(pair[".md"])
-        pairs.append((stem.name, pair[".md"], pair[".yml"]))
-    return pairs
 
 
 def read_briefing(slug: str, md: Path, yml: Path, errors: list[ContentError]) -> Briefing | None:

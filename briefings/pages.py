@@ -106,7 +106,7 @@ def plan(content: Content, index: Index, search: bool | None = None) -> list[Pag
     search = search_available() if search is None else search
     pages.append(Page("search/index.html", "search.html", {"search": search}, "Search"))
     pages.append(Page("404.html", "404.html", {}, "Page not found", absolute=True))
-    return pages + feeds(content, index) + [sitemap(content, pages)]
+    return pages + feeds(content, index, size) + [sitemap(content, pages)]
 
 
 def archives(content: Content, index: Index, size: int) -> list[Page]:
@@ -169,14 +169,19 @@ def annotation_pages(index: Index, size: int) -> list[Page]:
     return pages
 
 
-def feeds(content: Content, index: Index) -> list[Page]:
-    """Return the Atom feeds: every briefing, and each speaker's statements."""
+def feeds(content: Content, index: Index, size: int) -> list[Page]:
+    """Return the Atom feeds: the newest briefings, and each speaker's newest statements.
+
+    A feed holds the newest `size` entries, like the first page of a listing: readers fetch it
+    again and again, so it must not grow with the archive (the site's pages hold the rest).
+    """
     dates = {b.slug: b.date.isoformat() for b in content.briefings}
     newest = dates[index.newest[0]] if index.newest else "1970-01-01"
-    pages = [Page("feed.xml", "feed.xml", {"slugs": index.newest, "updated": newest},
-                  content.site.title, frozenset(index.newest))]
+    latest = index.newest[:size]
+    pages = [Page("feed.xml", "feed.xml", {"slugs": latest, "updated": newest},
+                  content.site.title, frozenset(latest))]
     for s in content.speakers.values():
-        said = index.statements[s.id]
+        said = index.statements[s.id][:size]
         pages.append(Page(f"speakers/{s.id}/feed.xml", "speaker_feed.xml",
                           {"s": s, "statements": said, "updated": dates[said[0][0]] if said else newest},
                           s.name, frozenset(slug for slug, _ in said)))

@@ -17,7 +17,8 @@ from . import parallel
 from .anchor import anchor
 from .cache import Cache, digest, encode, generator
 from .errors import ContentError, flatten
-from .load import Shared, assemble, check_references, pair_briefings, read_pair, read_shared, shown, unusable
+from .files import pair_briefings, shown
+from .load import Shared, assemble, check_references, read_pair, read_shared, unusable
 from .mentions import Mentions
 from .model import Article, Briefing, Content
 from .stored import (article_from, briefing_from, briefing_value, chunks_from, chunks_value, meta_value,
@@ -59,7 +60,7 @@ def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None,
 
     site_of(site) adjusts the settings from site.yml (the --base-url override) before anything
     reads them; read holds files' bytes already read this build, by path, and files a listing
-    of the content folder made without errors (see load.list_files).
+    of the content folder made without errors (see files.list_files).
     """
     shared = read_shared(content_dir, errors, files)
     if site_of is not None:

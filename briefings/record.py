@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 from .cache import Cache, digest, generator
-from .load import list_files
+from .files import list_files
 from .render import search_path
 from .write import file_id
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from .errors import flatten
 from .incremental import Site
 from .preview_http import handler_class
-from .load import shown
+from .files import shown
 from .pipeline import Options
 from .watch import Watcher, say
 from .write import check_out

@@ -49,6 +49,13 @@ def test_listings_paginate(paged: Path):
     assert 'href="art-1/">All 2 annotations on Article 1' in doc
 
 
+def test_feeds_hold_the_newest_page_size_entries(paged: Path):
+    feed = (paged / "feed.xml").read_text()
+    assert feed.count("<entry>") == 1 and "briefings/gamma/" in feed
+    speaker = (paged / "speakers/lena-ek/feed.xml").read_text()
+    assert speaker.count("<entry>") == 1
+
+
 def test_every_paginated_page_is_linked(paged: Path):
     _, problems, seen = crawl_disk(paged)
     assert problems == []

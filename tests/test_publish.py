@@ -26,7 +26,7 @@ def slugs(site: Path) -> list[str]:
     return sorted(p.parent.name for p in site.glob("briefings/*/index.html"))
 
 
-def test_atom_feed_lists_every_briefing_newest_first(demo_site: Path):
+def test_atom_feed_lists_the_briefings_newest_first(demo_site: Path):
     feed = ET.parse(demo_site / "feed.xml").getroot()
     assert feed.tag == f"{ATOM}feed"
     entries = feed.findall(f"{ATOM}entry")
