@@ -3,7 +3,9 @@
 The stages are the pipeline's own (load, anchor, index, plan, render, write); this module only
 decides what to run again. A change to one briefing's article or sidecar re-reads that pair,
 re-anchors that briefing, rebuilds the index and the page plan, and renders again only the pages
-whose variables changed or that show the briefing (Page.deps); every other page keeps its bytes.
+whose variables changed or that read the briefing when they were last rendered (the build's own
+record of reads, reuse.Reads: a page that read only the briefing's outline is kept when the body
+alone changed); every other page keeps its bytes.
 A template or static asset re-renders every page; site.yml, a speaker, document or topic, or a
 briefing file that appears or disappears reloads everything.
 """
@@ -19,13 +21,15 @@ from .errors import ContentError, flatten, raise_all
 from .files import pair_briefings
 from .index import build_index
 from .load import Shared, assemble, read_pair, read_shared
+from .lookup import Lookup
 from .mentions import Mentions
 from .model import Article, Briefing, Content
+from .outline import OUTLINE, outline_key
 from .pages import Page, plan
-from .pipeline import (Options, anchor_one, common_context, render_pages, static_files,
-                       with_base_url)
+from .pipeline import Options, anchor_one, render_pages, static_files, with_base_url
 from .publish import extra_files
 from .render import environment, search_path
+from .reuse import EVERYTHING, ContentView, Reads
 from .twin import Twin
 from .write import WriteStats
 
@@ -51,6 +55,8 @@ class Pair:
     """Errors found in this pair alone."""
     key: tuple = ()
     """What the cross-link index reads from this briefing (see index_inputs)."""
+    outline: str = ""
+    """The briefing's outline key (outline.py); empty while it has errors."""
 
 
 @dataclass(frozen=True)
@@ -114,13 +120,16 @@ class Site:
         """The pages of the last write, by output path."""
         self.outputs: dict[str, dict[str, bytes]] = {}
         """Page output path -> the files rendering it gave (the page and what is made with it)."""
+        self.deps: dict[str, str | list[str]] = {}
+        """Page output path -> what it read when last rendered (reuse.Reads.deps())."""
         self.files: dict[str, bytes] = {}
         """Every file of the last write."""
         self.index = None
         """The last cross-link index, reused while no briefing changed what it reads."""
         self.index_keys: dict[str, tuple] = {}
         self.dirty: set[str] | None = None
-        """Slugs changed since the last successful write; None means every page."""
+        """Briefings changed since the last successful write: slugs, and OUTLINE + slug when the
+        outline changed too (the names pages' reads are recorded under); None means every page."""
         self.kind: str | None = None
         """The widest change prepared since the last commit."""
         self.stages: dict[str, float] = {}
@@ -161,6 +170,7 @@ class Site:
         stats = self.writer.write(prepared.files)
         self.lap("write", t)
         self.pages, self.outputs = {p.path: p for p in prepared.pages}, prepared.outputs
+        self.deps = {p.path: self.deps[p.path] for p in prepared.pages if p.path in self.deps}
         self.files, self.dirty, kind, self.kind = prepared.files, set(), self.kind, None
         slowest = tuple(sorted(self.times.items(), key=lambda kv: -kv[1])[:3])
         return Outcome(kind, prepared.rendered, len(prepared.pages), stats,
@@ -229,8 +239,12 @@ class Site:
         if pair.briefing is not None:
             pair.article = anchor_one(pair.briefing, self.shared.site, self.mentions, pair.errors)
         pair.key = index_inputs(pair.briefing, pair.article) if pair.article is not None else ()
+        outline = outline_key(pair.briefing, pair.article) if pair.article is not None else ""
         if self.dirty is not None:
             self.dirty.add(pair.slug)
+            if outline != pair.outline or not outline:
+                self.dirty.add(OUTLINE + pair.slug)
+        pair.outline = outline
 
     def errors(self) -> list[ContentError]:
         """Return every content error currently known."""
@@ -253,7 +267,7 @@ class Site:
         pages = plan(content, index)
         todo = self.affected(pages)
         t = self.lap("plan", t)
-        fresh = self.render(common_context(content, articles, index), todo)
+        fresh = self.render(content, articles, index, todo)
         outputs = {p.path: fresh[p.path] if p.path in fresh else self.outputs[p.path] for p in pages}
         files = {path: data for out in outputs.values() for path, data in out.items()}
         files.update(self.static)
@@ -261,16 +275,22 @@ class Site:
         self.lap("render", t)
         return Prepared(files, pages, outputs, tuple(p.path for p in todo), started)
 
-    def render(self, common: dict, pages: list[Page]) -> dict[str, dict[str, bytes]]:
-        """Render each page on its own, so that what it makes can be kept with it; raise all errors."""
+    def render(self, content: Content, articles: dict[str, Article], index, pages: list[Page]
+               ) -> dict[str, dict[str, bytes]]:
+        """Render each page on its own, so that what it makes (and what it read) can be kept with it;
+        raise all errors."""
         out: dict[str, dict[str, bytes]] = {}
         errors: list[ContentError] = []
+        reads = Reads(Lookup(content, articles, index))
+        common = {"site": content.site, "content": ContentView(content, reads), "lookup": reads}
         for page in pages:
             started = time.perf_counter()
+            reads.start()
             try:
                 out[page.path] = render_pages(self.env, common, [page])
             except ExceptionGroup as group:
                 errors.extend(flatten(group))
+            self.deps[page.path] = reads.deps()
             self.times[page.path] = time.perf_counter() - started
         raise_all(errors)
         return out
@@ -280,7 +300,16 @@ class Site:
         if self.dirty is None:
             return list(pages)
         dirty = self.dirty
-        return [p for p in pages if p.deps & dirty or self.pages.get(p.path) != p]
+        return [p for p in pages if self.pages.get(p.path) != p or reads_any(self.deps.get(p.path), dirty)]
+
+
+def reads_any(deps, dirty: set[str]) -> bool:
+    """Tell whether a page that read deps (None: not known) read one of the dirty briefings."""
+    if deps is None:
+        return True
+    if deps == EVERYTHING:
+        return bool(dirty)
+    return not dirty.isdisjoint(deps)
 
 
 def index_inputs(b: Briefing, art: Article) -> tuple:

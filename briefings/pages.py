@@ -21,8 +21,6 @@ class Page:
     """Template variables specific to this page."""
     title: str = ""
     """Page title (for the sitemap, feeds and the <title>)."""
-    deps: frozenset[str] = frozenset()
-    """Slugs of the briefings whose content the page shows (a change to one re-renders it)."""
     absolute: bool = False
     """Whether links must be absolute (built from base_url), as on 404.html, served at any depth."""
 
@@ -62,30 +60,24 @@ class Pager:
         return sorted({*near, *(n for n in ends if 1 <= n <= self.count)})
 
 
-def listing(prefix: str, template: str, items: tuple, size: int, context: dict, title: str,
-            deps=lambda chunk: frozenset()) -> list[Page]:
+def listing(prefix: str, template: str, items: tuple, size: int, context: dict, title: str) -> list[Page]:
     """Split a list into numbered pages at prefix, prefix/page/2/, ... (one page when empty)."""
     chunks = [items[i:i + size] for i in range(0, len(items), size)] or [()]
     pages = []
     for n, chunk in enumerate(chunks, 1):
         pager = Pager(n, len(chunks), prefix, len(items))
         pages.append(Page(f"{pager.url(n)}index.html", template, {**context, "items": chunk, "pager": pager},
-                          title if n == 1 else f"{title} (page {n})", deps(chunk)))
+                          title if n == 1 else f"{title} (page {n})"))
     return pages
 
 
-def slugs_of(refs) -> frozenset[str]:
-    """Return the briefing slugs of (slug, annotation id) references."""
-    return frozenset(slug for slug, _ in refs)
-
-
 def plan(content: Content, index: Index, search: bool | None = None) -> list[Page]:
-    """Return every page of the site with the variables it shows and the briefings it depends on.
+    """Return every page of the site with the variables it shows.
 
     search tells whether the site has a search index (default: whether Pagefind is installed).
     """
     size = content.site.page_size
-    pages = listing("", "index.html", index.newest, size, {}, content.site.title, frozenset)
+    pages = listing("", "index.html", index.newest, size, {}, content.site.title)
     pages += archives(content, index, size)
     for b in content.briefings:
         prev, nxt = index.neighbours[b.slug]
@@ -94,14 +86,14 @@ def plan(content: Content, index: Index, search: bool | None = None) -> list[Pag
             f"briefings/{b.slug}/index.html", "briefing.html",
             {"b": b, "prev": prev, "next": nxt, "related": related,
              "speakers": index.speakers_of[b.slug], "also_mentioned": index.also_mentioned[b.slug]},
-            b.title, frozenset(filter(None, (b.slug, prev, nxt, *related)))))
+            b.title))
     pages += speaker_pages(content, index, size)
     pages += document_pages(content, index, size)
     rows = tuple((t, len(index.topic_briefings[t])) for t in content.topics)
     pages.append(Page("topics/index.html", "topics.html", {"rows": rows}, "Topics"))
     for t in content.topics.values():
         pages += listing(f"topics/{t.id}/", "topic.html", index.topic_briefings[t.id], size, {"t": t},
-                         t.title, frozenset)
+                         t.title)
     pages += annotation_pages(index, size)
     search = search_available() if search is None else search
     pages.append(Page("search/index.html", "search.html", {"search": search}, "Search"))
@@ -119,7 +111,7 @@ def archives(content: Content, index: Index, size: int) -> list[Page]:
     pages = [Page("archive/index.html", "archive.html", {"rows": rows}, "Archive")]
     for month, slugs in months.items():
         pages += listing(f"archive/{month}/", "month.html", tuple(slugs), size,
-                         {"when": dates[slugs[0]]}, f"{dates[slugs[0]]:%B %Y}", frozenset)
+                         {"when": dates[slugs[0]]}, f"{dates[slugs[0]]:%B %Y}")
     return pages
 
 
@@ -131,11 +123,10 @@ def speaker_pages(content: Content, index: Index, size: int) -> list[Page]:
         named = index.mentioned_in[s.id]
         first = named[:size]
         pages += listing(f"speakers/{s.id}/", "speaker.html", index.statements[s.id], size,
-                         {"s": s, "mentioned_in": first, "mentioned_total": len(named)}, s.name,
-                         lambda chunk, first=first: slugs_of(chunk) | frozenset(first))
+                         {"s": s, "mentioned_in": first, "mentioned_total": len(named)}, s.name)
         if len(named) > size:
             pages += listing(f"speakers/{s.id}/mentioned/", "mentioned.html", named, size, {"s": s},
-                             f"Briefings that mention {s.name}", frozenset)
+                             f"Briefings that mention {s.name}")
     return pages
 
 
@@ -147,12 +138,11 @@ def document_pages(content: Content, index: Index, size: int) -> list[Page]:
         shown = {pid: refs[:size] for pid, refs in cites.items()}
         totals = {pid: len(refs) for pid, refs in cites.items()}
         pages.append(Page(f"documents/{d.id}/index.html", "document.html",
-                          {"d": d, "citations": shown, "totals": totals}, d.title,
-                          frozenset(slug for refs in shown.values() for slug, _ in refs)))
+                          {"d": d, "citations": shown, "totals": totals}, d.title))
         for p in d.provisions:
             if totals[p.id] > size:
                 pages += listing(f"documents/{d.id}/{p.id}/", "provision.html", cites[p.id], size,
-                                 {"d": d, "p": p}, f"{p.label}, {d.title}", slugs_of)
+                                 {"d": d, "p": p}, f"{p.label}, {d.title}")
     return pages
 
 
@@ -161,11 +151,10 @@ def annotation_pages(index: Index, size: int) -> list[Page]:
     by_kind = {k: index.by_kind[k][:size] for k in KINDS}
     totals = {k: len(index.by_kind[k]) for k in KINDS}
     pages = [Page("annotations/index.html", "annotations.html",
-                  {"kinds": KINDS, "by_kind": by_kind, "totals": totals}, "Annotations",
-                  frozenset(slug for refs in by_kind.values() for slug, _ in refs))]
+                  {"kinds": KINDS, "by_kind": by_kind, "totals": totals}, "Annotations")]
     for kind in KINDS:
         pages += listing(f"annotations/{kind}/", "annotations_kind.html", index.by_kind[kind], size,
-                         {"kind": kind}, f"Annotations: {kind}s", slugs_of)
+                         {"kind": kind}, f"Annotations: {kind}s")
     return pages
 
 
@@ -179,12 +168,12 @@ def feeds(content: Content, index: Index, size: int) -> list[Page]:
     newest = dates[index.newest[0]] if index.newest else "1970-01-01"
     latest = index.newest[:size]
     pages = [Page("feed.xml", "feed.xml", {"slugs": latest, "updated": newest},
-                  content.site.title, frozenset(latest))]
+                  content.site.title)]
     for s in content.speakers.values():
         said = index.statements[s.id][:size]
         pages.append(Page(f"speakers/{s.id}/feed.xml", "speaker_feed.xml",
                           {"s": s, "statements": said, "updated": dates[said[0][0]] if said else newest},
-                          s.name, frozenset(slug for slug, _ in said)))
+                          s.name))
     return pages
 
 

@@ -19,7 +19,6 @@ from .anchor import anchor
 from .cache import Cache, digest, generator, open_cache
 from .errors import ContentError, flatten, raise_all
 from .index import Index, build_index
-from .lookup import Lookup
 from .mentions import Mentions
 from .model import Article, Briefing, Content, SiteConfig
 from .output import look_back, write_output
@@ -30,7 +29,7 @@ from .reading import Model, read_all
 from .rendering import render_all, render_files, static_files
 from .write import WriteStats, check_out
 
-__all__ = ["Options", "Result", "anchor_all", "anchor_one", "build", "check", "common_context", "gather",
+__all__ = ["Options", "Result", "anchor_all", "anchor_one", "build", "check", "gather",
            "render_files", "render_pages", "static_files", "with_base_url"]
 
 
@@ -144,11 +143,6 @@ def anchor_one(b: Briefing, site: SiteConfig, mentions: Mentions, errors: list[C
     except ExceptionGroup as group:
         errors.extend(flatten(group))
         return None
-
-
-def common_context(content: Content, articles: dict[str, Article], index: Index) -> dict:
-    """Return the variables every page gets."""
-    return {"site": content.site, "content": content, "lookup": Lookup(content, articles, index)}
 
 
 def render_pages(env, common: dict, pages: list[Page]) -> dict[str, bytes]:

@@ -21,7 +21,8 @@ from .files import pair_briefings, shown
 from .load import Shared, assemble, check_references, read_pair, read_shared, unusable
 from .mentions import Mentions
 from .model import Article, Briefing, Content
-from .stored import (article_from, briefing_from, briefing_value, chunks_from, chunks_value, meta_value,
+from .outline import OUTLINE, outline_key
+from .stored import (article_from, briefing_from, briefing_value, chunks_from, chunks_value, meta_value, outline_from,
                      text_from, text_value)
 from .yamlschema import decode_text, read_text
 
@@ -71,7 +72,8 @@ def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None,
     briefings: dict[str, Briefing] = {}
     articles: dict[str, Article] = {}
     settings = anchoring_key(shared, mentions)
-    todo = from_cache(pairs, shared, mentions, settings, cache, briefings, articles, read or {})
+    outlines: dict[str, str] = {}
+    todo = from_cache(pairs, shared, mentions, settings, cache, briefings, articles, outlines, read or {})
     global TASK
     # Workers send back only the stored forms when the cache keeps them: the articles are then read
     # from it when pages need them, instead of travelling whole and filling the model that the
@@ -79,13 +81,13 @@ def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None,
     TASK = (shared, mentions, cache is None or cache.readonly or jobs <= 1)
     try:
         for pair, done in zip(todo, parallel.run(read_one, todo, jobs, CHUNK)):
-            keep(pair, done, shared, mentions, settings, cache, briefings, articles, errors)
+            keep(pair, done, shared, mentions, settings, cache, briefings, articles, outlines, errors)
     finally:
         TASK = None
     ordered = [briefings[p.slug] for p in pairs if p.slug in briefings]
     content = assemble(shared, ordered)
-    return Model(content, {b.slug: articles[b.slug] for b in content.briefings if b.slug in articles},
-                 {p.slug: p.key for p in pairs})
+    keys = {p.slug: p.key for p in pairs} | {OUTLINE + slug: key for slug, key in outlines.items()}
+    return Model(content, {b.slug: articles[b.slug] for b in content.briefings if b.slug in articles}, keys)
 
 
 def file_key(md: Path, yml: Path, read: dict[Path, bytes]) -> str:
@@ -110,8 +112,9 @@ def article_key(key: str, settings: str) -> str:
 
 
 def from_cache(pairs: list[Pair], shared: Shared, mentions: Mentions, settings: str, cache: Cache | None,
-               briefings: dict, articles: dict, read: dict[Path, bytes]) -> list[Pair]:
-    """Take what the cache holds for each pair; return the pairs still to read or anchor."""
+               briefings: dict, articles: dict, outlines: dict, read: dict[Path, bytes]) -> list[Pair]:
+    """Take what the cache holds for each pair (its briefing, article and outline key); return the
+    pairs still to read or anchor."""
     if cache is None:
         return pairs
     stored = cache.get_many("briefing", [p.key for p in pairs])
@@ -128,6 +131,7 @@ def from_cache(pairs: list[Pair], shared: Shared, mentions: Mentions, settings: 
         try:
             articles[pair.slug] = article_from(metas[keys[pair.slug]], b, shared.speakers,
                                                reader(cache, keys[pair.slug], b, shared, mentions))
+            outlines[pair.slug] = outline_from(metas[keys[pair.slug]])
             # Read lazily, if at all: keep them all the same.
             cache.used.update((("text", keys[pair.slug]), ("chunks", keys[pair.slug])))
         except (KeyError, ValueError):
@@ -187,20 +191,24 @@ def read_one(pair: Pair):
         return read_one(dataclasses.replace(pair, briefing=None))  # from its files, for exact lines
     errors = [(e.path, e.line, e.column, e.message) for e in problems]
     if b is None or art is None or problems:
-        return b, art, errors, None
-    stored = [encode(v) for v in (briefing_value(b), meta_value(art), text_value(art), chunks_value(art))]
-    return b, art if send_article else None, errors, stored
+        return b, art, errors, None, None
+    outline = outline_key(b, art)
+    stored = [encode(v) for v in (briefing_value(b), meta_value(art, outline), text_value(art), chunks_value(art))]
+    return b, art if send_article else None, errors, stored, outline
 
 
 def keep(pair: Pair, done, shared: Shared, mentions: Mentions, settings: str, cache: Cache | None,
-         briefings: dict, articles: dict, errors: list[ContentError]) -> None:
-    """Take one worker result: its briefing and article, its errors, and its stored forms for the cache."""
-    b, art, problems, stored = done
+         briefings: dict, articles: dict, outlines: dict, errors: list[ContentError]) -> None:
+    """Take one worker result: its briefing, article and outline key, its errors, and its stored
+    forms for the cache."""
+    b, art, problems, stored, outline = done
     errors.extend(ContentError(*p) for p in problems)
     if b is not None:
         briefings[pair.slug] = b
     if art is not None:
         articles[pair.slug] = art
+    if outline is not None:
+        outlines[pair.slug] = outline
     if cache is not None and stored is not None:
         key = article_key(pair.key, settings)
         cache.put_encoded("briefing", pair.key, stored[0])

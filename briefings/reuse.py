@@ -4,7 +4,9 @@ A page is kept when its key is the one recorded for it (the same template, varia
 speakers, documents, topics, templates and generator) and none of the briefings it read while it
 was rendered has changed. Reads are recorded, not declared, so any template - the user's own
 included - is tracked: a template that reaches past the lookup helpers (lookup.index,
-content.briefings, ...) is taken to read every briefing.
+content.briefings, ...) is taken to read every briefing. A page that read only a briefing's
+outline (its title, date, annotations, notes... not its body: see outline.py) depends on the
+outline alone, so editing a briefing's body re-renders its own page and not every listing.
 """
 
 from __future__ import annotations
@@ -16,45 +18,76 @@ from pathlib import Path
 
 from .cache import digest, generator
 from .model import Briefing, Content
+from .outline import OUTLINE
 from .render import search_path
 
-PER_BRIEFING = frozenset({"briefing", "article", "annotation", "quote_text", "note_numbers",
-                          "speakers_of", "statement_html"})
-"""Lookup helpers whose first argument names the briefing they read."""
+OUTLINE_HELPERS = frozenset({"annotation", "quote_text", "note_numbers", "speakers_of", "statement_html"})
+"""Lookup helpers whose first argument names the briefing whose outline they read."""
+VIEWED = frozenset({"briefing", "article"})
+"""Lookup helpers returning a briefing or its article: reading the body from it reads the whole."""
+BODY = frozenset({"body", "text", "spans", "chunks", "html"})
+"""What a briefing or an article holds beyond its outline."""
 SHARED = frozenset({"speaker", "document", "provision", "topic", "jsonld"})
 """Lookup helpers that read only what every page's key holds."""
 EVERYTHING = "*"
 
 
 class Reads:
-    """The lookup helpers as templates see them, noting which briefings the page being rendered reads."""
+    """The lookup helpers as templates see them, noting which briefings the page being rendered
+    reads: whole (by slug) or only their outlines (OUTLINE + slug)."""
 
     def __init__(self, lookup) -> None:
         self._lookup = lookup
+        self._views: dict[tuple[str, str], View] = {}
         self.slugs: set[str] = set()
+        self.outlines: set[str] = set()
         self.everything = False
 
     def start(self) -> None:
         """Forget the reads of the previous page."""
-        self.slugs, self.everything = set(), False
+        self.slugs, self.outlines, self.everything = set(), set(), False
 
     def deps(self) -> str | list[str]:
-        """Return the briefings read since start(): their slugs, or EVERYTHING."""
-        return EVERYTHING if self.everything else sorted(self.slugs)
+        """Return what was read since start(): slugs and outline names, or EVERYTHING."""
+        if self.everything:
+            return EVERYTHING
+        return sorted(self.slugs) + sorted(OUTLINE + s for s in self.outlines - self.slugs)
 
     def __getattr__(self, name: str):
         value = getattr(self._lookup, name)
-        if name in PER_BRIEFING:
+        if name in OUTLINE_HELPERS:
             def read(slug, *args):
-                self.slugs.add(slug)
+                self.outlines.add(slug)
                 return value(slug, *args)
             self.__dict__[name] = read  # found directly from now on: templates ask thousands of times
             return read
+        if name in VIEWED:
+            def view(slug):
+                self.outlines.add(slug)
+                if (name, slug) not in self._views:
+                    self._views[name, slug] = View(value(slug), slug, self)
+                return self._views[name, slug]
+            self.__dict__[name] = view
+            return view
         if name in SHARED:
             self.__dict__[name] = value
         else:
             self.everything = True
         return value
+
+
+class View:
+    """A briefing or article as templates see it: reading its body notes the whole briefing read."""
+
+    __slots__ = ("_of", "_slug", "_reads")
+
+    def __init__(self, of, slug: str, reads: Reads) -> None:
+        self._of, self._slug, self._reads = of, slug, reads
+
+    def __getattr__(self, name: str):
+        if name in BODY:
+            self._reads.slugs.add(self._slug)
+        return getattr(self._of, name)
 
 
 class ContentView:

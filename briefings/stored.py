@@ -56,9 +56,15 @@ def briefing_from(value, slug: str, body: str, md_path: str, yml_path: str) -> B
                     annotations=tuple(annotations), topic_wheres=tuple(at for _ in topics))
 
 
-def meta_value(art: Article) -> list:
-    """Return what the index and listings read of an article: spans, who is named, the summary."""
-    return [{k: list(v) for k, v in art.spans.items()}, list(art.mentioned), art.summary_html]
+def meta_value(art: Article, outline: str) -> list:
+    """Return what the index and listings read of an article: spans, who is named, the summary,
+    and the briefing's outline key (see outline.py)."""
+    return [{k: list(v) for k, v in art.spans.items()}, list(art.mentioned), art.summary_html, outline]
+
+
+def outline_from(meta) -> str:
+    """Return the outline key kept in meta_value(); ValueError if malformed."""
+    return strings(shape(meta, list, 4)[3])[0]
 
 
 def text_value(art: Article) -> list:
@@ -117,7 +123,7 @@ def article_from(meta, b: Briefing, speakers, read: Callable[[str], tuple]) -> S
 
     ValueError when the value is malformed, or names annotations or speakers that do not exist.
     """
-    spans, mentioned, summary = shape(meta, list, 3)
+    spans, mentioned, summary, _ = shape(meta, list, 4)
     ids = {a.id for a in b.annotations}
     if set(shape(spans, dict)) != ids or not set(strings(*shape(mentioned, list))) <= set(speakers):
         raise ValueError("spans or mentions of others")

@@ -82,6 +82,37 @@ def test_cold_warm_and_edited_builds_match_builds_without_cache(project: Path):
     assert tree(project / "site") == fresh(project)
 
 
+def rendered_by_build(root: Path, monkeypatch) -> set[str]:
+    """Build root (one process, with its cache) and return the output paths of the pages rendered."""
+    from briefings import output
+    from briefings.pipeline import Options, build as run
+    seen: set[str] = set()
+    render_all = output.render_all
+
+    def spy(model, index, pages, *args, **kwargs):
+        seen.update(p.path for p in pages)
+        return render_all(model, index, pages, *args, **kwargs)
+    monkeypatch.setattr(output, "render_all", spy)
+    monkeypatch.chdir(root)
+    run(Options(content=Path("content"), templates=Path("templates"), out=Path("site"),
+                cache=Path(".briefings-cache"), jobs=1))
+    return seen
+
+
+def test_a_body_edit_renders_its_page_alone_and_a_note_edit_every_page_showing_it(project: Path, monkeypatch):
+    rendered_by_build(project, monkeypatch)
+    md = project / "content/briefings/b-7.md"
+    md.write_text(md.read_text() + "\nA closing paragraph the editors added later.\n")
+    # Listings show its title, annotations and notes, not its body: only its own page changes.
+    assert rendered_by_build(project, monkeypatch) == {"briefings/b-7/index.html"}
+    assert tree(project / "site") == fresh(project)
+    edit(project / "content/briefings/b-7.yml", "note: ", "note: Revised. ")
+    again = rendered_by_build(project, monkeypatch)
+    assert "briefings/b-7/index.html" in again and any(p.startswith("annotations/") for p in again)
+    assert len(again) > 3  # and its neighbours, listings, speakers... every page quoting its notes
+    assert tree(project / "site") == fresh(project)
+
+
 def test_added_deleted_and_renamed_briefings(project: Path):
     build(project)
     (project / "content/briefings/b-5.md").rename(project / "content/briefings/b-99.md")

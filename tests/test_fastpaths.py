@@ -14,8 +14,9 @@ from briefings.load import load
 from briefings.markdown import parser, render_markdown
 from briefings.model import Annotation
 from briefings.pipeline import anchor_all
+from briefings.outline import outline_key
 from briefings.stored import (ANNOTATION_FIELDS, article_from, briefing_from, briefing_value, chunks_from,
-                              chunks_value, meta_value, text_from, text_value)
+                              chunks_value, meta_value, outline_from, text_from, text_value)
 from conftest import ROOT, SITES
 
 values = st.recursive(
@@ -68,8 +69,9 @@ def test_the_model_comes_back_from_its_stored_form_unchanged():
         parts = {"text": text_from(json.loads(json.dumps(text_value(art))), ids),
                  "chunks": chunks_from(json.loads(json.dumps(chunks_value(art))), ids)}
         asked = []
-        stored = article_from(json.loads(json.dumps(meta_value(art))), b, content.speakers,
-                              lambda part: asked.append(part) or parts[part])
+        meta = json.loads(json.dumps(meta_value(art, outline_key(b, art))))
+        stored = article_from(meta, b, content.speakers, lambda part: asked.append(part) or parts[part])
+        assert outline_from(meta) == outline_key(b, art)
         assert stored.summary_html == art.summary_html and asked == []  # the body is read when needed
         fields = [f.name for f in dataclasses.fields(art)]
         assert [getattr(stored, f) for f in fields] == [getattr(art, f) for f in fields]

@@ -56,18 +56,19 @@ def assert_same_as_full_build(site: Site) -> None:
     assert site.index == build_index(content, articles)
 
 
-def shows(page, slug: str) -> bool:
-    """Tell whether a page shows something of a briefing."""
-    return slug in page.deps
+def shows(site: Site, path: str, slug: str) -> bool:
+    """Tell whether a page read something of a briefing when it was last rendered."""
+    deps = site.deps[path]
+    return deps == "*" or slug in deps or "~" + slug in deps
 
 
 def test_a_note_edit_renders_exactly_the_pages_that_show_the_briefing(site):
     before = dict(site.pages)
+    read = {path for path in site.pages if shows(site, path, DEMO)}
     outcome = change(site, sidecar(site), "largest rise in the cod quota since 2021",
                      "the largest rise since 2019")
     assert outcome.kind == BRIEFINGS
-    expected = {path for path, page in site.pages.items()
-                if shows(page, DEMO) or before.get(path) != page}
+    expected = {path for path, page in site.pages.items() if path in read or before.get(path) != page}
     assert set(outcome.rendered) == expected
     rendered = set(outcome.rendered)
     assert f"briefings/{DEMO}/index.html" in rendered
@@ -122,6 +123,14 @@ def test_an_article_edit_gives_the_full_build(site):
     md.write_text("A new opening paragraph naming Amara Quill.\n\n" + text)
     outcome = site.rebuild({str(md)})
     assert outcome.kind == BRIEFINGS
+    assert_same_as_full_build(site)
+
+
+def test_a_body_edit_away_from_names_and_highlights_renders_its_own_page_alone(site):
+    md = sidecar(site).with_suffix(".md")
+    md.write_text(md.read_text() + "\nA closing paragraph the editors added later.\n")
+    outcome = site.rebuild({str(md)})
+    assert outcome.rendered == (f"briefings/{DEMO}/index.html",)  # listings show no body
     assert_same_as_full_build(site)
 
 
