@@ -24,7 +24,7 @@ from .load import Shared, assemble, read_pair, read_shared
 from .lookup import Lookup
 from .mentions import Mentions
 from .model import Article, Briefing, Content
-from .outline import OUTLINE, outline_key
+from .outline import OUTLINE, outline_parts
 from .pages import Page, plan
 from .pipeline import Options, anchor_one, render_pages, static_files, with_base_url
 from .publish import extra_files
@@ -55,8 +55,8 @@ class Pair:
     """Errors found in this pair alone."""
     key: tuple = ()
     """What the cross-link index reads from this briefing (see index_inputs)."""
-    outline: str = ""
-    """The briefing's outline key (outline.py); empty while it has errors."""
+    outline: dict[str, str] = field(default_factory=dict)
+    """The hashes of the briefing's outline and its parts, by name (outline.py); empty while it has errors."""
 
 
 @dataclass(frozen=True)
@@ -239,10 +239,11 @@ class Site:
         if pair.briefing is not None:
             pair.article = anchor_one(pair.briefing, self.shared.site, self.mentions, pair.errors)
         pair.key = index_inputs(pair.briefing, pair.article) if pair.article is not None else ()
-        outline = outline_key(pair.briefing, pair.article) if pair.article is not None else ""
+        outline = outline_parts(pair.briefing, pair.article) if pair.article is not None else {}
         if self.dirty is not None:
             self.dirty.add(pair.slug)
-            if outline != pair.outline or not outline:
+            self.dirty.update(n for n in outline.keys() | pair.outline.keys() if outline.get(n) != pair.outline.get(n))
+            if not outline:
                 self.dirty.add(OUTLINE + pair.slug)
         pair.outline = outline
 
@@ -281,7 +282,7 @@ class Site:
         raise all errors."""
         out: dict[str, dict[str, bytes]] = {}
         errors: list[ContentError] = []
-        reads = Reads(Lookup(content, articles, index))
+        reads = Reads(Lookup(content, articles, index), fine=True)
         common = {"site": content.site, "content": ContentView(content, reads), "lookup": reads}
         for page in pages:
             started = time.perf_counter()

@@ -16,17 +16,46 @@ import json
 from .model import Article, Briefing
 
 OUTLINE = "~"
-"""Prefix of a briefing's slug naming its outline, among the keys of a build's briefings."""
+"""Prefix of a briefing's slug naming its outline, among the keys of a build's briefings. The
+preview also names the parts of an outline: OUTLINE + slug + "." for what is not one annotation's
+(title, date, summary, the annotations' order, kinds and speakers), and OUTLINE + slug + ":" + id
+for each annotation (its fields, the text it highlights, its note)."""
 
 
 def outline_key(b: Briefing, art: Article) -> str:
     """Return a hash of everything of a briefing other pages may show: all but its body."""
-    fields = [getattr(b, f.name) for f in dataclasses.fields(b) if f.compare and f.name != "body"]
+    meta, annotations = pieces(b, art)
+    return digest([meta, annotations])
+
+
+def outline_parts(b: Briefing, art: Article) -> dict[str, str]:
+    """Return the hashes of a briefing's outline by name: the whole (as outline_key gives it), the
+    part that is no single annotation's, and each annotation's."""
+    meta, annotations = pieces(b, art)
+    parts = {f"{OUTLINE}{b.slug}:{aid}": digest(value) for aid, value in annotations.items()}
+    parts[f"{OUTLINE}{b.slug}."] = digest(meta)
+    parts[OUTLINE + b.slug] = digest([meta, annotations])
+    return parts
+
+
+def pieces(b: Briefing, art: Article) -> tuple[list, dict[str, list]]:
+    """Return a briefing's outline as JSON-able values: the part that is no single annotation's,
+    and each annotation's by id."""
     order = sorted(art.spans, key=lambda aid: (art.spans[aid], aid))  # note numbers follow it
-    quotes = {aid: " ".join(art.text[start:end].split()) for aid, (start, end) in art.spans.items()}
-    value = [fields, order, quotes, art.notes, art.summary_html, list(art.mentioned)]
+    by_id = {a.id: a for a in b.annotations}
+    fields = [getattr(b, f.name) for f in dataclasses.fields(b)
+              if f.compare and f.name not in ("body", "annotations")]
+    meta = [fields, [[aid, by_id[aid].kind, by_id[aid].speaker, by_id[aid].provision] for aid in order],
+            art.summary_html, list(art.mentioned)]
+    annotations = {a.id: [a, " ".join(art.text[slice(*art.spans[a.id])].split()), art.notes.get(a.id, "")]
+                   for a in b.annotations}
+    return meta, annotations
+
+
+def digest(value) -> str:
+    """Return a short hash of a JSON-able value (dates and dataclasses allowed)."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=plain)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def plain(value):

@@ -21,8 +21,10 @@ from .model import Briefing, Content
 from .outline import OUTLINE
 from .render import search_path
 
-OUTLINE_HELPERS = frozenset({"annotation", "quote_text", "note_numbers", "speakers_of", "statement_html"})
-"""Lookup helpers whose first argument names the briefing whose outline they read."""
+ONE_ANNOTATION = frozenset({"annotation", "quote_text"})
+"""Lookup helpers reading one annotation of a briefing: (slug, id)."""
+OUTLINE_HELPERS = frozenset({"note_numbers", "speakers_of"})
+"""Lookup helpers reading what of a briefing's outline is no single annotation's."""
 VIEWED = frozenset({"briefing", "article"})
 """Lookup helpers returning a briefing or its article: reading the body from it reads the whole."""
 BODY = frozenset({"body", "text", "spans", "chunks", "html"})
@@ -33,11 +35,12 @@ EVERYTHING = "*"
 
 
 class Reads:
-    """The lookup helpers as templates see them, noting which briefings the page being rendered
-    reads: whole (by slug) or only their outlines (OUTLINE + slug)."""
+    """The lookup helpers as templates see them, noting what the page being rendered reads of each
+    briefing: the whole (its slug) or only its outline (OUTLINE + slug), or with fine=True (the
+    preview, which keeps this in memory) the parts of the outline it read (see outline.py)."""
 
-    def __init__(self, lookup) -> None:
-        self._lookup = lookup
+    def __init__(self, lookup, fine: bool = False) -> None:
+        self._lookup, self.fine = lookup, fine
         self._views: dict[tuple[str, str], View] = {}
         self.slugs: set[str] = set()
         self.outlines: set[str] = set()
@@ -51,19 +54,41 @@ class Reads:
         """Return what was read since start(): slugs and outline names, or EVERYTHING."""
         if self.everything:
             return EVERYTHING
-        return sorted(self.slugs) + sorted(OUTLINE + s for s in self.outlines - self.slugs)
+        whole = {OUTLINE + slug for slug in self.slugs}
+        return sorted(self.slugs) + sorted(n for n in self.outlines if n.partition(".")[0].partition(":")[0]
+                                           not in whole)
+
+    def read(self, slug: str, part: str | None = None) -> None:
+        """Note a read of a briefing's outline: part "" for what is no annotation's, an annotation
+        id, or None for all of it."""
+        name = OUTLINE + slug
+        if self.fine and part is not None:
+            name += ":" + part if part else "."
+        self.outlines.add(name)
 
     def __getattr__(self, name: str):
         value = getattr(self._lookup, name)
+        if name in ONE_ANNOTATION:
+            def one(slug, aid):
+                self.read(slug, aid)
+                return value(slug, aid)
+            self.__dict__[name] = one  # found directly from now on: templates ask thousands of times
+            return one
+        if name == "statement_html":
+            def statement(slug, aid):
+                self.read(slug, aid)
+                self.read(slug, "")  # it names the briefing too
+                return value(slug, aid)
+            self.__dict__[name] = statement
+            return statement
         if name in OUTLINE_HELPERS:
-            def read(slug, *args):
-                self.outlines.add(slug)
-                return value(slug, *args)
-            self.__dict__[name] = read  # found directly from now on: templates ask thousands of times
-            return read
+            def meta(slug):
+                self.read(slug, "")
+                return value(slug)
+            self.__dict__[name] = meta
+            return meta
         if name in VIEWED:
             def view(slug):
-                self.outlines.add(slug)
                 if (name, slug) not in self._views:
                     self._views[name, slug] = View(value(slug), slug, self)
                 return self._views[name, slug]
@@ -77,17 +102,76 @@ class Reads:
 
 
 class View:
-    """A briefing or article as templates see it: reading its body notes the whole briefing read."""
+    """A briefing or an article as templates see it, noting what is read of it: the body reads the
+    whole briefing, its annotations or notes each one read, the rest the outline's own part."""
 
-    __slots__ = ("_of", "_slug", "_reads")
+    __slots__ = ("_of", "_slug", "_reads", "_made")
 
     def __init__(self, of, slug: str, reads: Reads) -> None:
-        self._of, self._slug, self._reads = of, slug, reads
+        self._of, self._slug, self._reads, self._made = of, slug, reads, {}
 
     def __getattr__(self, name: str):
         if name in BODY:
             self._reads.slugs.add(self._slug)
+        elif name in ("annotations", "notes"):
+            if name not in self._made:
+                self._made[name] = (Annotations if name == "annotations" else Notes)(
+                    getattr(self._of, name), self._slug, self._reads)
+            self._reads.read(self._slug, "")
+            return self._made[name]
+        else:
+            self._reads.read(self._slug, "")
         return getattr(self._of, name)
+
+
+class Annotations(tuple):
+    """A briefing's annotations: counting them reads the outline's own part, going through them
+    every annotation."""
+
+    def __new__(cls, items, slug: str, reads: Reads):
+        made = super().__new__(cls, items)
+        made._slug, made._reads = slug, reads
+        return made
+
+    def __iter__(self):
+        self._reads.read(self._slug)
+        return super().__iter__()
+
+    def __getitem__(self, i):
+        self._reads.read(self._slug)
+        return super().__getitem__(i)
+
+
+class Notes(dict):
+    """An article's notes: looking one up reads that annotation, going through them all of them."""
+
+    def __init__(self, notes: dict, slug: str, reads: Reads) -> None:
+        super().__init__(notes)
+        self._slug, self._reads = slug, reads
+
+    def __getitem__(self, aid):
+        self._reads.read(self._slug, aid)
+        return super().__getitem__(aid)
+
+    def get(self, aid, default=None):
+        self._reads.read(self._slug, aid)
+        return super().get(aid, default)
+
+    def __iter__(self):
+        self._reads.read(self._slug)
+        return super().__iter__()
+
+    def items(self):
+        self._reads.read(self._slug)
+        return super().items()
+
+    def values(self):
+        self._reads.read(self._slug)
+        return super().values()
+
+    def keys(self):
+        self._reads.read(self._slug)
+        return super().keys()
 
 
 class ContentView:

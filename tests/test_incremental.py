@@ -56,20 +56,28 @@ def assert_same_as_full_build(site: Site) -> None:
     assert site.index == build_index(content, articles)
 
 
-def shows(site: Site, path: str, slug: str) -> bool:
-    """Tell whether a page read something of a briefing when it was last rendered."""
-    deps = site.deps[path]
-    return deps == "*" or slug in deps or "~" + slug in deps
-
-
-def test_a_note_edit_renders_exactly_the_pages_that_show_the_briefing(site):
-    before = dict(site.pages)
-    read = {path for path in site.pages if shows(site, path, DEMO)}
+def test_a_note_edit_renders_exactly_the_pages_that_show_that_note(site):
     outcome = change(site, sidecar(site), "largest rise in the cod quota since 2021",
                      "the largest rise since 2019")
     assert outcome.kind == BRIEFINGS
-    expected = {path for path, page in site.pages.items() if path in read or before.get(path) != page}
-    assert set(outcome.rendered) == expected
+    # A note of kind 'note': its briefing's page and the annotation lists quoting it; listings
+    # showing the briefing's title and summary are kept.
+    assert set(outcome.rendered) == {f"briefings/{DEMO}/index.html", "annotations/index.html",
+                                     "annotations/note/index.html"}
+    assert_same_as_full_build(site)
+
+
+def test_a_statement_edit_renders_the_speakers_pages_too(site):
+    outcome = change(site, sidecar(site), "a distinction worth holding on to", "a distinction to keep")
+    rendered = set(outcome.rendered)
+    assert {f"briefings/{DEMO}/index.html", "speakers/ilse-marten/index.html",
+            "speakers/ilse-marten/feed.xml", "annotations/statement/index.html"} <= rendered
+    assert "index.html" not in rendered and "documents/coastal-waters-act/index.html" not in rendered
+    assert_same_as_full_build(site)
+
+
+def test_a_title_edit_renders_every_page_that_names_the_briefing(site):
+    outcome = change(site, sidecar(site), 'title: "Cod up, sprat down', 'title: "Cod way up, sprat down')
     rendered = set(outcome.rendered)
     assert f"briefings/{DEMO}/index.html" in rendered
     assert "index.html" in rendered  # home lists it
