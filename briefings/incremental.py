@@ -25,7 +25,7 @@ from .lookup import Lookup
 from .mentions import Mentions
 from .model import Article, Briefing, Content
 from .outline import OUTLINE, outline_parts
-from .pages import Page, plan
+from .pages import Page, briefing_page, plan
 from .pipeline import Options, anchor_one, render_pages, static_files, with_base_url
 from .publish import extra_files
 from .render import environment, search_path
@@ -93,6 +93,8 @@ class Prepared:
     """Output paths of the pages rendered for it."""
     started: float
     """When its preparation began (perf_counter)."""
+    index: object = None
+    """The cross-link index the plan was made from."""
 
 
 def widest(a: str | None, b: str | None) -> str | None:
@@ -118,9 +120,13 @@ class Site:
         self.static: dict[str, bytes] = {}
         self.pages: dict[str, Page] = {}
         """The pages of the last write, by output path."""
+        self.plan: list[Page] = []
+        """The page plan of the last write, in order."""
+        self.planned = None
+        """The index that plan was made from."""
         self.outputs: dict[str, dict[str, bytes]] = {}
         """Page output path -> the files rendering it gave (the page and what is made with it)."""
-        self.deps: dict[str, str | list[str]] = {}
+        self.deps: dict[str, str | frozenset[str]] = {}
         """Page output path -> what it read when last rendered (reuse.Reads.deps())."""
         self.files: dict[str, bytes] = {}
         """Every file of the last write."""
@@ -170,6 +176,7 @@ class Site:
         stats = self.writer.write(prepared.files)
         self.lap("write", t)
         self.pages, self.outputs = {p.path: p for p in prepared.pages}, prepared.outputs
+        self.plan, self.planned = prepared.pages, prepared.index
         self.deps = {p.path: self.deps[p.path] for p in prepared.pages if p.path in self.deps}
         self.files, self.dirty, kind, self.kind = prepared.files, set(), self.kind, None
         slowest = tuple(sorted(self.times.items(), key=lambda kv: -kv[1])[:3])
@@ -265,7 +272,7 @@ class Site:
             self.index, self.index_keys = build_index(content, articles), keys
         index = self.index
         t = self.lap("index", t)
-        pages = plan(content, index)
+        pages = self.patched(index) if self.dirty is not None and index is self.planned else plan(content, index)
         todo = self.affected(pages)
         t = self.lap("plan", t)
         fresh = self.render(content, articles, index, todo)
@@ -274,7 +281,18 @@ class Site:
         files.update(self.static)
         files.update(extra_files(content.site))
         self.lap("render", t)
-        return Prepared(files, pages, outputs, tuple(p.path for p in todo), started)
+        return Prepared(files, pages, outputs, tuple(p.path for p in todo), started, index)
+
+    def patched(self, index) -> list[Page]:
+        """Return the last plan with the changed briefings' own pages planned again.
+
+        The plan reads the briefings only through the index (order, dates, topics, speakers), save
+        for each briefing's own page: while the index is the one the last plan was made from, no
+        other page can differ (a test compares the result with a fresh plan after every edit).
+        """
+        changed = {slug: pair.briefing for slug, pair in self.pairs.items() if slug in self.dirty}
+        return [briefing_page(changed[p.context["b"].slug], index)
+                if p.template == "briefing.html" and p.context["b"].slug in changed else p for p in self.plan]
 
     def render(self, content: Content, articles: dict[str, Article], index, pages: list[Page]
                ) -> dict[str, dict[str, bytes]]:
@@ -291,7 +309,8 @@ class Site:
                 out[page.path] = render_pages(self.env, common, [page])
             except ExceptionGroup as group:
                 errors.extend(flatten(group))
-            self.deps[page.path] = reads.deps()
+            deps = reads.deps()
+            self.deps[page.path] = deps if deps == EVERYTHING else frozenset(deps)
             self.times[page.path] = time.perf_counter() - started
         raise_all(errors)
         return out

@@ -193,7 +193,8 @@ def collect_topics(files: dict[str, Topic], briefings: list[Briefing]) -> dict[s
     topics = dict(files)
     for b in briefings:
         for t in b.topics:
-            topics.setdefault(t, Topic(id=t, title=title_from_id(t)))
+            if t not in topics:  # not setdefault: it would make a Topic for every use
+                topics[t] = Topic(id=t, title=title_from_id(t))
     return dict(sorted(topics.items()))
 
 

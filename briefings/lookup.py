@@ -15,7 +15,8 @@ class Lookup:
     def __init__(self, content: Content, articles: dict[str, Article], index: Index) -> None:
         self.content, self.articles, self.index = content, articles, index
         self.briefings = {b.slug: b for b in content.briefings}
-        self.annotations = {(b.slug, a.id): a for b in content.briefings for a in b.annotations}
+        self._annotations: dict[str, dict[str, Annotation]] = {}
+        """Slug -> its annotations by id, made when first asked for (a page reads a few briefings)."""
         self.provisions = {f"{d.id}/{p.id}": p for d in content.documents.values() for p in d.provisions}
 
     def briefing(self, slug: str) -> Briefing:
@@ -28,7 +29,10 @@ class Lookup:
 
     def annotation(self, slug: str, aid: str) -> Annotation:
         """Return an annotation by briefing slug and id."""
-        return self.annotations[(slug, aid)]
+        found = self._annotations.get(slug)
+        if found is None:
+            found = self._annotations[slug] = {a.id: a for a in self.briefings[slug].annotations}
+        return found[aid]
 
     def quote_text(self, slug: str, aid: str) -> str:
         """Return the text an annotation highlights, as it stands in the article."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .index import Index
-from .model import KINDS, Content
+from .model import KINDS, Briefing, Content
 from .publish import search_available
 
 
@@ -79,14 +79,7 @@ def plan(content: Content, index: Index, search: bool | None = None) -> list[Pag
     size = content.site.page_size
     pages = listing("", "index.html", index.newest, size, {}, content.site.title)
     pages += archives(content, index, size)
-    for b in content.briefings:
-        prev, nxt = index.neighbours[b.slug]
-        related = index.related[b.slug]
-        pages.append(Page(
-            f"briefings/{b.slug}/index.html", "briefing.html",
-            {"b": b, "prev": prev, "next": nxt, "related": related,
-             "speakers": index.speakers_of[b.slug], "also_mentioned": index.also_mentioned[b.slug]},
-            b.title))
+    pages += [briefing_page(b, index) for b in content.briefings]
     pages += speaker_pages(content, index, size)
     pages += document_pages(content, index, size)
     rows = tuple((t, len(index.topic_briefings[t])) for t in content.topics)
@@ -99,6 +92,15 @@ def plan(content: Content, index: Index, search: bool | None = None) -> list[Pag
     pages.append(Page("search/index.html", "search.html", {"search": search}, "Search"))
     pages.append(Page("404.html", "404.html", {}, "Page not found", absolute=True))
     return pages + feeds(content, index, size) + [sitemap(content, pages)]
+
+
+def briefing_page(b: Briefing, index: Index) -> Page:
+    """Return a briefing's own page."""
+    prev, nxt = index.neighbours[b.slug]
+    return Page(f"briefings/{b.slug}/index.html", "briefing.html",
+                {"b": b, "prev": prev, "next": nxt, "related": index.related[b.slug],
+                 "speakers": index.speakers_of[b.slug], "also_mentioned": index.also_mentioned[b.slug]},
+                b.title)
 
 
 def archives(content: Content, index: Index, size: int) -> list[Page]:

@@ -13,6 +13,7 @@ from serve_helpers import DEMO, copy_demo, edit_note
 from briefings.errors import flatten
 from briefings.incremental import BRIEFINGS, CONTENT, TEMPLATES, Site
 from briefings.index import build_index
+from briefings.pages import plan
 from briefings.pipeline import Options, gather
 from briefings.twin import Twin
 
@@ -54,6 +55,7 @@ def assert_same_as_full_build(site: Site) -> None:
     assert disk(site.opts.out) == full.files
     content, articles = site.model()
     assert site.index == build_index(content, articles)
+    assert site.plan == plan(content, site.index)  # a patched plan is the fresh one
 
 
 def test_a_note_edit_renders_exactly_the_pages_that_show_that_note(site):
