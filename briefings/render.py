@@ -42,7 +42,7 @@ def environment(user: Path | None, allow_html: bool = False) -> jinja2.Environme
     env.filters.update(markdown=lambda text: Markup(cached_markdown(text or "", allow_html)),
                        safe_url=lambda url: safe_url(url) or "", longdate=longdate,
                        isodate=lambda d: d.isoformat() if d else "", month=month,
-                       tojson_script=tojson_script, plural=plural)
+                       tojson_script=tojson_script, plural=plural, kind_label=kind_label)
     return env
 
 
@@ -50,6 +50,14 @@ def environment(user: Path | None, allow_html: bool = False) -> jinja2.Environme
 def cached_markdown(text: str, allow_html: bool) -> str:
     """Render a short Markdown text once per build, however many pages show it."""
     return render_markdown(text, allow_html)
+
+
+def kind_label(kind: str) -> str:
+    """Name an annotation kind for readers: 'statement' -> 'Statement'."""
+    return KIND_LABELS.get(kind, kind)
+
+
+KIND_LABELS = {"provision": "Provision", "statement": "Statement", "note": "Note", "correction": "Correction"}
 
 
 def longdate(d: dt.date | None) -> str:

@@ -89,6 +89,7 @@ class Reads:
             return meta
         if name in VIEWED:
             def view(slug):
+                self.read(slug, "")
                 if (name, slug) not in self._views:
                     self._views[name, slug] = View(value(slug), slug, self)
                 return self._views[name, slug]
@@ -102,26 +103,24 @@ class Reads:
 
 
 class View:
-    """A briefing or an article as templates see it, noting what is read of it: the body reads the
-    whole briefing, its annotations or notes each one read, the rest the outline's own part."""
-
-    __slots__ = ("_of", "_slug", "_reads", "_made")
+    """A briefing or an article as templates see it. Asking the helpers for it reads the outline's own
+    part; reading its body from it reads the whole briefing, its annotations or notes each one read."""
 
     def __init__(self, of, slug: str, reads: Reads) -> None:
-        self._of, self._slug, self._reads, self._made = of, slug, reads, {}
+        # Copied in, so templates find them as fast as on the object itself; the body, and an
+        # article's notes (which a cached article reads from the cache when first asked), are not.
+        self.__dict__.update({k: v for k, v in vars(of).items() if k not in BODY and k != "notes"})
+        if "annotations" in self.__dict__:
+            self.annotations = Annotations(of.annotations, slug, reads)
+        self._of, self._slug, self._reads = of, slug, reads
 
     def __getattr__(self, name: str):
         if name in BODY:
             self._reads.slugs.add(self._slug)
-        elif name in ("annotations", "notes"):
-            if name not in self._made:
-                self._made[name] = (Annotations if name == "annotations" else Notes)(
-                    getattr(self._of, name), self._slug, self._reads)
-            self._reads.read(self._slug, "")
-            return self._made[name]
-        else:
-            self._reads.read(self._slug, "")
-        return getattr(self._of, name)
+        value = getattr(self._of, name)
+        if name == "notes":
+            value = self.__dict__["notes"] = Notes(value, self._slug, self._reads)
+        return value
 
 
 class Annotations(tuple):
