@@ -78,7 +78,7 @@ def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None,
     # Workers send back only the stored forms when the cache keeps them: the articles are then read
     # from it when pages need them, instead of travelling whole and filling the model that the
     # render workers are forked from.
-    TASK = (shared, mentions, cache is None or cache.readonly or jobs <= 1)
+    TASK = (shared, mentions, cache is None or cache.readonly or jobs <= 1, cache is not None and not cache.readonly)
     try:
         for pair, done in zip(todo, parallel.run(read_one, todo, jobs, CHUNK)):
             keep(pair, done, shared, mentions, settings, cache, briefings, articles, outlines, errors)
@@ -169,8 +169,9 @@ def reader(cache: Cache, key: str, b: Briefing, shared: Shared, mentions: Mentio
     return read
 
 
-TASK: tuple[Shared, Mentions, bool] | None = None
-"""What workers read besides their pairs, and whether to send articles back (set before forking)."""
+TASK: tuple[Shared, Mentions, bool, bool] | None = None
+"""What workers read besides their pairs, whether to send articles back and whether to make the
+stored forms for the cache (set before forking)."""
 
 
 def read_one(pair: Pair):
@@ -178,7 +179,7 @@ def read_one(pair: Pair):
 
     Errors travel as tuples and stored forms as bytes, encoded here so the workers share that work.
     """
-    shared, mentions, send_article = TASK
+    shared, mentions, send_article, store = TASK
     problems: list[ContentError] = []
     b = pair.briefing or read_pair(pair.slug, pair.md, pair.yml, shared, problems)
     art = None
@@ -193,6 +194,8 @@ def read_one(pair: Pair):
     if b is None or art is None or problems:
         return b, art, errors, None, None
     outline = outline_key(b, art)
+    if not store:
+        return b, art, errors, None, outline
     stored = [encode(v) for v in (briefing_value(b), meta_value(art, outline), text_value(art), chunks_value(art))]
     return b, art if send_article else None, errors, stored, outline
 
