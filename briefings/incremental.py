@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .changes import CONTENT, TEMPLATES, classify, kind_of, widest
 from .errors import ContentError, flatten, raise_all
 from .files import pair_briefings
 from .index import build_index
@@ -32,10 +33,6 @@ from .render import environment, search_path
 from .reuse import EVERYTHING, ContentView, Reads
 from .twin import Twin
 from .write import WriteStats
-
-CONTENT, TEMPLATES, BRIEFINGS = "content", "templates", "briefings"
-"""Kinds of change, from the widest to the narrowest."""
-
 
 @dataclass
 class Pair:
@@ -95,14 +92,6 @@ class Prepared:
     """When its preparation began (perf_counter)."""
     index: object = None
     """The cross-link index the plan was made from."""
-
-
-def widest(a: str | None, b: str | None) -> str | None:
-    """Return the wider of two kinds of change."""
-    for kind in (CONTENT, TEMPLATES, BRIEFINGS):
-        if kind in (a, b):
-            return kind
-    return None
 
 
 class Site:
@@ -190,32 +179,12 @@ class Site:
         return now
 
     def classify(self, changed: set[str]) -> str | None:
-        """Return the widest kind of change among these absolute paths, or None if none matters."""
-        kind = None
-        for path in changed:
-            kind = widest(kind, self.kind_of(os.path.abspath(path)))
-        return kind
+        """Return the widest kind of change among these paths, or None if none matters."""
+        return classify(changed, self.content_dir, self.template_dirs, self.by_file)
 
     def kind_of(self, path: str) -> str | None:
-        """Return what a change to one file means for the site."""
-        name = os.path.basename(path)
-        if name.startswith(".") or name.endswith("~"):
-            return None
-        if any(path.startswith(d + os.sep) for d in self.template_dirs):
-            return TEMPLATES
-        if not path.startswith(self.content_dir + os.sep):
-            return None
-        if path in self.by_file:
-            return BRIEFINGS if os.path.isfile(path) else CONTENT
-        rel = Path(path).relative_to(self.content_dir).parts
-        if rel == ("site.yml",):
-            return CONTENT
-        if len(rel) < 2 or rel[0] not in ("speakers", "documents", "topics", "briefings"):
-            return None
-        if Path(path).suffix in (".md", ".yml") or os.path.isdir(path):
-            return CONTENT
-        # A folder that is gone shows as a path without suffix; an editor's scratch file too.
-        return CONTENT if any(f.startswith(path + os.sep) for f in self.by_file) else None
+        """Return what a change to one file (an absolute path) means for the site."""
+        return kind_of(path, self.content_dir, self.template_dirs, self.by_file)
 
     def read_all(self) -> None:
         """Read the whole content folder again, pair by pair, and forget every rendered page."""

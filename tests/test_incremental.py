@@ -11,7 +11,8 @@ import pytest
 from serve_helpers import DEMO, copy_demo, edit_note
 
 from briefings.errors import flatten
-from briefings.incremental import BRIEFINGS, CONTENT, TEMPLATES, Site
+from briefings.changes import BRIEFINGS, CONTENT, TEMPLATES
+from briefings.incremental import Site
 from briefings.index import build_index
 from briefings.pages import plan
 from briefings.pipeline import Options, gather
