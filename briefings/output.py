@@ -30,7 +30,7 @@ from .publish import extra_files, index_search
 from .reading import Model
 from .record import SEARCH_FOLDER, Record, folder_times, folders_unchanged, inputs_digest, search_files, search_stamp
 from .rendering import render_all, static_files
-from .reuse import changed_briefings, keepable, page_key, site_key
+from .reuse import changed_briefings, keepable, page_keys, site_key
 from .write import MARKER, Stage, WriteStats, new_folder, swap
 
 MARKER_TEXT = b"This folder is made by briefings build; it is replaced on every build.\n"
@@ -146,8 +146,8 @@ def write_output(opts, cache: Cache | None, before: Before, model: Model, index:
     and the search status."""
     out, record, live = opts.out.resolve(), before.record, before.live
     site = site_key(model.content, opts.templates, before.searchable)
-    keys = {p.path: page_key(p, site, model.keys) for p in pages}
     changed = changed_briefings(record.briefings, model.keys) if record is not None else set()
+    keys = page_keys(pages, site, model.keys, record, changed)
     keepers = [p for p in pages if record is not None and keepable(record.rendered.get(p.path), keys[p.path], changed)
                and all(rel in live for rel in record.rendered[p.path][2])]
     kept = {p.path for p in keepers}
@@ -178,7 +178,7 @@ def write_output(opts, cache: Cache | None, before: Before, model: Model, index:
     spare = keep_replaced(stage, out, cache, held, before.exact)
     if cache is not None:
         new = Record({"inputs": before.inputs or "", "pages": len(pages), "rendered": rendered,
-                      "briefings": model.keys, "search": before.stamp})
+                      "briefings": model.keys, "search": before.stamp, "site": site})
         remember(cache, out, spare, new, wrote, record if before.exact else None, spare_was)
     counted = [w for rel, (w, _) in wrote.items() if rel != MARKER and not rel.startswith(SEARCH_FOLDER)]
     return WriteStats(sum(counted), len(counted) - sum(counted)), status

@@ -210,6 +210,26 @@ def page_key(page, site: str, briefings: dict[str, str]) -> str | None:
     return digest(site, page.path, page.template, page.title, str(page.absolute), variables)
 
 
+def page_keys(pages: list, site: str, briefings: dict[str, str], record, changed: set[str]) -> dict[str, str | None]:
+    """Return every page's key (page_key), taking the recorded ones where they must be the same.
+
+    The plan reads the briefings only through their outlines (order, dates, titles, topics,
+    annotations), save for the Briefing each briefing's own page gets. So while the settings, the
+    templates, the shared content (site) and every briefing's outline are the ones the last build
+    recorded, every page holding no Briefing has the variables, and the key, it had then; hashing
+    thousands of listings' variables again was a good part of a rebuild after one edit.
+    """
+    same = record is not None and record.site == site and not any(n.startswith(OUTLINE) for n in changed)
+    old = record.rendered if same else {}
+    return {p.path: old[p.path][0] if p.path in old and not holds_briefing(p) else page_key(p, site, briefings)
+            for p in pages}
+
+
+def holds_briefing(page) -> bool:
+    """Tell whether a page's variables hold a briefing (whose key is its files', body and all)."""
+    return any(isinstance(v, Briefing) for v in page.context.values())
+
+
 def stand_in(value, briefings: dict[str, str]):
     """Return a JSON-able stand-in for a variable JSON cannot write, that changes whenever it does."""
     if isinstance(value, Briefing):

@@ -103,9 +103,14 @@ def test_a_body_edit_renders_its_page_alone_and_a_note_edit_every_page_showing_i
     rendered_by_build(project, monkeypatch)
     md = project / "content/briefings/b-7.md"
     md.write_text(md.read_text() + "\nA closing paragraph the editors added later.\n")
+    from briefings import reuse
+    hashed, page_key = [], reuse.page_key
+    monkeypatch.setattr(reuse, "page_key", lambda page, *args: hashed.append(page.path) or page_key(page, *args))
     # Listings show its title, annotations and notes, not its body: only its own page changes.
     assert rendered_by_build(project, monkeypatch) == {"briefings/b-7/index.html"}
     assert tree(project / "site") == fresh(project)
+    # With every outline as recorded, only the pages holding a briefing had their keys made again.
+    assert hashed and all(re.fullmatch(r"briefings/[a-z0-9-]+/index\.html", path) for path in hashed)
     edit(project / "content/briefings/b-7.yml", "note: ", "note: Revised. ")
     again = rendered_by_build(project, monkeypatch)
     assert "briefings/b-7/index.html" in again and any(p.startswith("annotations/") for p in again)
