@@ -114,6 +114,8 @@ class Cache:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
                 db.execute("CREATE TABLE IF NOT EXISTS entry (kind TEXT, key TEXT, value BLOB, "
                            "PRIMARY KEY (kind, key)) WITHOUT ROWID")
+                # Counting a kind's entries (prune) then reads this small index, not every value.
+                db.execute("CREATE INDEX IF NOT EXISTS entry_kind ON entry (kind)")
                 stamp = dict(db.execute("SELECT name, value FROM meta").fetchall())
                 if stamp != {"format": FORMAT, "generator": generator()}:
                     db.execute("BEGIN IMMEDIATE")

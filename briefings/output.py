@@ -157,7 +157,7 @@ def write_output(opts, cache: Cache | None, before: Before, model: Model, index:
     spare_was = record.spare if stage.held else None
     if stage.held:  # from here the spare is half-updated until the swap: stop vouching for it
         record.spare = None
-        cache.put("site", Record.key(out), record.value())
+        Record.vouch(cache, out, None)
         cache.commit()
     bar = opts.progress(len(pages)) if opts.progress is not None else None
     try:
@@ -200,8 +200,8 @@ def remember(cache: Cache, out: Path, spare: Path | None, record: Record, wrote:
             record.spare = {"files": old.files, "dirs": folder_times(spare, old.files, old.dirs, {"."})}
     except OSError:  # something changed them already: the next build starts afresh
         return
-    cache.put("site", Record.key(out), record.value())
-    cache.commit(prune=("briefing", "meta", "text", "chunks", "related", "site"))
+    record.save(cache, out)
+    cache.commit(prune=("briefing", "meta", "text", "chunks", "related", "site", "spare"))
 
 
 def unchanged_folders(files: dict[str, list[int]], spare_was: dict | None) -> tuple[dict[str, int], set[str]]:

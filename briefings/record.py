@@ -32,7 +32,9 @@ class Record:
         self.briefings: dict[str, str] = value.get("briefings", {})
         self.search: str = value.get("search", "")
         self.site: str = value.get("site", "")
-        self.spare: dict | None = value.get("spare")
+        self.spare: dict | None = None
+        """What the spare folder holds (files, dirs), kept apart (kind "spare"): a build stops
+        vouching for the spare by a small write, not by writing the whole record again."""
 
     @staticmethod
     def key(out: Path) -> str:
@@ -46,7 +48,18 @@ class Record:
         if not isinstance(value, dict):
             return None
         record = cls(value)
+        record.spare = cache.get("spare", cls.key(out))
         return record if record.valid() else None
+
+    def save(self, cache: Cache, out: Path) -> None:
+        """Store the record, and the account of the spare, for the next build into out."""
+        cache.put("site", self.key(out), self.value())
+        self.vouch(cache, out, self.spare)
+
+    @classmethod
+    def vouch(cls, cache: Cache, out: Path, spare: dict | None) -> None:
+        """Store what the spare folder of out holds, or None: no longer known."""
+        cache.put("spare", cls.key(out), spare)
 
     def valid(self) -> bool:
         """Tell whether every field has its shape and every path stays inside its folder (a forged
@@ -67,8 +80,7 @@ class Record:
     def value(self) -> dict:
         """Return the record in its stored form."""
         return {"inputs": self.inputs, "pages": self.pages, "files": self.files, "dirs": self.dirs,
-                "rendered": self.rendered, "briefings": self.briefings, "search": self.search, "site": self.site,
-                "spare": self.spare}
+                "rendered": self.rendered, "briefings": self.briefings, "search": self.search, "site": self.site}
 
     def intact(self, out: Path) -> tuple[dict[str, list[int]], bool]:
         """Return the recorded files still as recorded in out, and whether out is exactly as recorded

@@ -238,10 +238,12 @@ def test_a_forged_record_cannot_reach_outside_the_site(project: Path):
     (project / "precious.txt").write_text("keep me")
     db = sqlite3.connect(project / ".briefings-cache/cache.sqlite")
     (value,) = db.execute("SELECT value FROM entry WHERE kind = 'site'").fetchone()
-    record = json.loads(value)
-    record["spare"]["files"]["../../../precious.txt"] = [7, 0, 1]
+    (spare,) = db.execute("SELECT value FROM entry WHERE kind = 'spare'").fetchone()
+    record, spare = json.loads(value), json.loads(spare)
+    spare["files"]["../../../precious.txt"] = [7, 0, 1]
     record["files"]["../precious.txt"] = [7, 0, 1]
     db.execute("UPDATE entry SET value = ? WHERE kind = 'site'", (json.dumps(record).encode(),))
+    db.execute("UPDATE entry SET value = ? WHERE kind = 'spare'", (json.dumps(spare).encode(),))
     db.commit()
     db.close()
     edit(project / "content/briefings/b-4.md", "## Edited ", "## Edited again ")
