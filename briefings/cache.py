@@ -45,6 +45,11 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+def file_hash(data: bytes) -> bytes:
+    """Return the hash of a file's bytes that keys and the inputs hash are made from."""
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
 _generator: str | None = None
 
 

@@ -110,6 +110,8 @@ class Before:
     """What the search index depends on (see search_stamp)."""
     read: dict[Path, bytes] = field(default_factory=dict)
     """The content files' bytes, read for the inputs hash."""
+    hashes: dict[Path, bytes] = field(default_factory=dict)
+    """The content files' hashes (file_hash), made for the inputs hash."""
     listing: dict[str, list[Path]] = field(default_factory=dict)
     """The content folder's files by section, listed for the inputs hash (empty if not listed)."""
 
@@ -136,7 +138,7 @@ def look_back(opts, cache: Cache | None, search: bool) -> Before:
     before = Before(record, live, exact, None, search_stamp(search))
     if cache is not None:
         before.inputs = inputs_digest(opts.content, opts.templates, opts.base_url, before.stamp, before.read,
-                                      before.listing)
+                                      before.hashes, before.listing)
     return before
 
 

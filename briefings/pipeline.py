@@ -93,7 +93,8 @@ def prepare(opts: Options, cache: Cache | None, search: bool | None = None, befo
     """
     errors: list[ContentError] = []
     model = read_all(opts.content, errors, cache, opts.jobs, site_of=lambda s: with_base_url(s, opts.base_url),
-                     read=before.read if before else None, files=before.listing or None if before else None)
+                     read=before.read if before else None, files=before.listing or None if before else None,
+                     hashes=before.hashes if before else None)
     if cache is not None:
         cache.commit()  # what was read is good even when another file has errors
     raise_all(errors)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import parallel
 from .anchor import anchor
-from .cache import Cache, digest, encode, generator
+from .cache import Cache, digest, encode, file_hash, generator
 from .errors import ContentError, flatten
 from .files import pair_briefings, shown
 from .load import Shared, assemble, check_references, read_pair, read_shared, unusable
@@ -56,18 +56,19 @@ class Pair:
 
 
 def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None, jobs: int = 1,
-             site_of=None, read: dict[Path, bytes] | None = None, files: dict | None = None) -> Model:
+             site_of=None, read: dict[Path, bytes] | None = None, files: dict | None = None,
+             hashes: dict[Path, bytes] | None = None) -> Model:
     """Read and anchor every briefing, adding every content error to errors.
 
     site_of(site) adjusts the settings from site.yml (the --base-url override) before anything
-    reads them; read holds files' bytes already read this build, by path, and files a listing
-    of the content folder made without errors (see files.list_files).
+    reads them; read holds files' bytes already read this build, by path (hashes their
+    file_hash), and files a listing of the content folder made without errors (see files.list_files).
     """
     shared = read_shared(content_dir, errors, files)
     if site_of is not None:
         shared = dataclasses.replace(shared, site=site_of(shared.site))
     mentions = Mentions(shared.speakers)
-    pairs = [Pair(slug, md, yml, file_key(md, yml, read or {})) for slug, md, yml in
+    pairs = [Pair(slug, md, yml, file_key(md, yml, read or {}, hashes or {})) for slug, md, yml in
              pair_briefings(shared.files.get("briefings", []), errors)]
     briefings: dict[str, Briefing] = {}
     articles: dict[str, Article] = {}
@@ -90,14 +91,14 @@ def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None,
     return Model(content, {b.slug: articles[b.slug] for b in content.briefings if b.slug in articles}, keys)
 
 
-def file_key(md: Path, yml: Path, read: dict[Path, bytes]) -> str:
-    """Return the cache key of a briefing's files (an unreadable file gives a key nothing matches)."""
+def file_key(md: Path, yml: Path, read: dict[Path, bytes], hashes: dict[Path, bytes]) -> str:
+    """Return the cache key of a briefing's files (an unreadable file gives a key nothing matches);
+    read and hashes hold the bytes and hashes of files read already."""
     try:
-        md_bytes = read[md] if md in read else md.read_bytes()
-        yml_bytes = read[yml] if yml in read else yml.read_bytes()
+        parts = [hashes[p] if p in hashes else file_hash(read[p] if p in read else p.read_bytes()) for p in (md, yml)]
     except OSError as exc:
         return digest("unreadable", str(exc))
-    return digest(generator(), shown(md), shown(yml), md_bytes, yml_bytes)
+    return digest(generator(), shown(md), shown(yml), *parts)
 
 
 def anchoring_key(shared: Shared, mentions: Mentions) -> str:

@@ -12,7 +12,7 @@ import os
 import stat
 from pathlib import Path
 
-from .cache import Cache, digest, generator
+from .cache import Cache, digest, file_hash, generator
 from .files import list_files
 from .render import search_path
 from .write import file_id
@@ -145,10 +145,10 @@ def folder_times(root: Path, files, known: dict[str, int] | None = None, changed
 
 
 def inputs_digest(content: Path, templates: Path, base_url: str | None, search: str,
-                  read: dict[Path, bytes], listing: dict) -> str | None:
+                  read: dict[Path, bytes], hashes: dict[Path, bytes], listing: dict) -> str | None:
     """Return a hash of every file a build reads and every setting it uses, putting the content
-    files' bytes in read and the listing of the content folder in listing; None when the content
-    folder cannot be listed cleanly (the full build then reports why)."""
+    files' bytes in read, their file_hash in hashes and the listing of the content folder in
+    listing; None when the content folder cannot be listed cleanly (the full build then reports why)."""
     problems: list = []
     sections = list_files(content, problems) if content.is_dir() else None
     if sections is None or problems:
@@ -163,7 +163,8 @@ def inputs_digest(content: Path, templates: Path, base_url: str | None, search: 
         for path in sorted((p for paths in sections.values() for p in paths), key=os.fspath):
             with open(path, "rb") as f:  # not Path.read_bytes: thousands of files, its overhead shows
                 read[path] = f.read()
-            parts += [os.fspath(path), read[path]]
+            hashes[path] = file_hash(read[path])
+            parts += [os.fspath(path), hashes[path]]
         for n, folder in enumerate(search_path(templates)):
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
