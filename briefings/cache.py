@@ -25,7 +25,7 @@ from . import __version__
 DEFAULT = Path(".briefings-cache")
 """The cache folder when none is given: in the working folder."""
 FILE = "cache.sqlite"
-FORMAT = "2"
+FORMAT = "3"
 """Bumped when the layout of the database changes."""
 LIBRARIES = ("markdown-it-py", "jinja2", "markupsafe", "pyyaml")
 """Libraries whose version can change the output."""
@@ -117,15 +117,17 @@ class Cache:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
-                db.execute("CREATE TABLE IF NOT EXISTS entry (kind TEXT, key TEXT, value BLOB, "
-                           "PRIMARY KEY (kind, key)) WITHOUT ROWID")
-                # Counting a kind's entries (prune) then reads this small index, not every value.
-                db.execute("CREATE INDEX IF NOT EXISTS entry_kind ON entry (kind)")
                 stamp = dict(db.execute("SELECT name, value FROM meta").fetchall())
                 if stamp != {"format": FORMAT, "generator": generator()}:
                     db.execute("BEGIN IMMEDIATE")
-                    db.execute("DELETE FROM entry")
+                    db.execute("DROP TABLE IF EXISTS entry")
                     db.execute("DELETE FROM meta")
+                    # A table with rowids: values (kilobytes each) are appended in the order they
+                    # come, and only the small (kind, key) index is kept in key order. Keyed by
+                    # (kind, key) alone (WITHOUT ROWID), a cold build of 10,000 briefings spent
+                    # more time moving values around the tree than 4,000 briefings' build in all.
+                    db.execute("CREATE TABLE entry (kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB, "
+                               "PRIMARY KEY (kind, key))")
                     db.executemany("INSERT INTO meta VALUES (?, ?)",
                                    [("format", FORMAT), ("generator", generator())])
                     db.execute("COMMIT")
