@@ -39,7 +39,8 @@ class Model:
     articles: dict[str, Article]
     """Slug -> anchored article (from the cache: text and body HTML read when first used)."""
     keys: dict[str, str]
-    """Slug -> hash of the briefing's files, for the keys of the pages that show it."""
+    """Slug -> hash of the briefing's files, and OUTLINE + slug -> hash of its outline: what the
+    pages that read it are kept by (see reuse.py)."""
 
 
 @dataclasses.dataclass(frozen=True)
