@@ -155,6 +155,15 @@ def test_a_killed_preview_leaves_temp_folders_the_next_build_cleans(tmp_path):
     assert not any(p.name.startswith(".site.tmp-") for p in tmp_path.iterdir())
 
 
+
+def wait_for_reload(reloads: list, then: float) -> None:
+    """Wait (up to 10 s) until the preview has reloaded once, then a little longer for any extra."""
+    deadline = time.time() + 10
+    while not reloads and time.time() < deadline:
+        time.sleep(0.01)
+    time.sleep(then)
+
+
 def test_a_burst_of_saves_makes_one_write_and_one_reload(tmp_path):
     content = copy_demo(tmp_path)
     preview = Preview(Options(content=content, out=tmp_path / "site"), out=open("/dev/null", "w"))
@@ -173,10 +182,7 @@ def test_a_burst_of_saves_makes_one_write_and_one_reload(tmp_path):
             path.write_text(path.read_text() + f"\n# burst {n}\n")
             time.sleep(0.005)
         last_save = time.monotonic()
-        deadline = time.time() + 10
-        while not reloads and time.time() < deadline:
-            time.sleep(0.01)
-        time.sleep(0.5)
+        wait_for_reload(reloads, then=0.5)
     finally:
         watcher.end()
     assert len(writes) == 1 and len(reloads) == 1
@@ -198,10 +204,7 @@ def test_a_lone_save_is_prepared_once(tmp_path):
     try:
         yml = content / f"briefings/{DEMO}.yml"
         edit_note(yml, "A lone save.")
-        deadline = time.time() + 10
-        while not reloads and time.time() < deadline:
-            time.sleep(0.01)
-        time.sleep(0.3)
+        wait_for_reload(reloads, then=0.3)
     finally:
         watcher.end()
     assert prepared == [{str(yml.resolve())}] and reloads == [1]
