@@ -155,7 +155,6 @@ def test_a_killed_preview_leaves_temp_folders_the_next_build_cleans(tmp_path):
     assert not any(p.name.startswith(".site.tmp-") for p in tmp_path.iterdir())
 
 
-
 def wait_for_reload(reloads: list, then: float) -> None:
     """Wait (up to 10 s) until the preview has reloaded once, then a little longer for any extra."""
     deadline = time.time() + 10
