@@ -28,7 +28,8 @@ class Piece(NamedTuple):
     kinds: tuple[str, ...] = ()
     """Kinds of those annotations, deduplicated, for CSS classes."""
     starts: tuple[str, ...] = ()
-    """Ids of the annotations whose first piece this is."""
+    """Ids of the annotations whose first piece this is, in the order of their note numbers (the
+    shorter first; equal spans by id): the theme numbers them in document order."""
     link_open: str = ""
     """Href of a mention link that opens before this piece."""
     link_close: bool = False
@@ -40,8 +41,9 @@ class Piece(NamedTuple):
         if self.ids:
             classes = " ".join(["hl"] + [f"hl-{k}" for k in self.kinds])
             described = " ".join(f"note-{i}" for i in self.ids)
-            first = f' id="{self.starts[0]}" tabindex="0"' if self.starts else ""
-            extra = "".join(f'<span class="hl-anchor" id="{i}"></span>' for i in self.starts[1:])
+            # The mark carries the last id; the others get empty anchors before it, in note order.
+            first = f' id="{self.starts[-1]}" tabindex="0"' if self.starts else ""
+            extra = "".join(f'<span class="hl-anchor" id="{i}"></span>' for i in self.starts[:-1])
             out = (f'{extra}<mark{first} class="{classes}" data-annotations="{" ".join(self.ids)}"'
                    f' aria-describedby="{described}">{out}</mark>')
         if self.link_open:
@@ -120,7 +122,7 @@ def split(seg: Segment, events: list, links: list, active: set[str], order: dict
         if fresh:  # the covering set only changes at events: sort it once per change
             ids = tuple(sorted(active, key=order.__getitem__))
             classes = tuple(dict.fromkeys(kinds[i] for i in ids))
-            starts = tuple(i for i in ids if spans[i][0] == a)
+            starts = tuple(sorted((i for i in ids if spans[i][0] == a), key=lambda i: (spans[i][1], i)))
         pieces.append(Piece(
             text=seg.token.content[a - seg.start:b - seg.start], ids=ids, kinds=classes,
             starts=starts if fresh else (), link_open=opens.get(a, ""), link_close=b in closes))

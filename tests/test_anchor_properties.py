@@ -110,6 +110,9 @@ def test_random_spans_anchor_into_sound_html(body: str, data):
     assert not shape.problems, (shape.problems, article.html)
     assert len(shape.ids) == len(set(shape.ids))
     assert shape.text == Shape(render(body, (), SPEAKERS).html).text
+    # The theme numbers highlights in document order: that order must be the note numbers'.
+    spans_now = article.spans
+    assert [i for i in shape.ids if i in spans_now] == sorted(spans_now, key=lambda i: (spans_now[i], i))
     for a, (start, end) in zip(annotations, spans):
         assert article.spans[a.id] == (start, end)
         assert a.id in shape.ids
