@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 
+from .cache import digest
 from .model import Article, Briefing
 
 OUTLINE = "~"
@@ -25,16 +25,16 @@ for each annotation (its fields, the text it highlights, its note)."""
 def outline_key(b: Briefing, art: Article) -> str:
     """Return a hash of everything of a briefing other pages may show: all but its body."""
     meta, annotations = pieces(b, art)
-    return digest([meta, annotations])
+    return hashed([meta, annotations])
 
 
 def outline_parts(b: Briefing, art: Article) -> dict[str, str]:
     """Return the hashes of a briefing's outline by name: the whole (as outline_key gives it), the
     part that is no single annotation's, and each annotation's."""
     meta, annotations = pieces(b, art)
-    parts = {f"{OUTLINE}{b.slug}:{aid}": digest(value) for aid, value in annotations.items()}
-    parts[f"{OUTLINE}{b.slug}."] = digest(meta)
-    parts[OUTLINE + b.slug] = digest([meta, annotations])
+    parts = {f"{OUTLINE}{b.slug}:{aid}": hashed(value) for aid, value in annotations.items()}
+    parts[f"{OUTLINE}{b.slug}."] = hashed(meta)
+    parts[OUTLINE + b.slug] = hashed([meta, annotations])
     return parts
 
 
@@ -52,10 +52,9 @@ def pieces(b: Briefing, art: Article) -> tuple[list, dict[str, list]]:
     return meta, annotations
 
 
-def digest(value) -> str:
-    """Return a short hash of a JSON-able value (dates and dataclasses allowed)."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=plain)
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+def hashed(value) -> str:
+    """Return the hash of a JSON-able value (dates and dataclasses allowed)."""
+    return digest(json.dumps(value, ensure_ascii=False, sort_keys=True, default=plain))
 
 
 def plain(value):

@@ -4,6 +4,9 @@ Each build with a cache records (kind "site", under the output folder's path) th
 inputs, every page's key, files and the briefings it read, and the size, mtime and inode of every
 file and the mtime of every folder it left - enough to tell, by stat alone, that the folder is
 exactly as that build left it, or which of its files still are.
+
+What the spare folder holds is kept apart (kind "spare", same key), so a build can stop vouching
+for the spare with a small write.
 """
 
 from __future__ import annotations
