@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import __version__
 from .cache import DEFAULT
 from .errors import ContentError, flatten
 from .parallel import default_jobs
@@ -17,7 +18,13 @@ from .progress import Progress
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser for every command."""
     ap = argparse.ArgumentParser(prog="briefings", description="Build annotated briefing sites.")
+    ap.add_argument("--version", action="version", version=f"briefings {__version__}")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    i = sub.add_parser("init", help="start a new site: write a starter site into a folder")
+    i.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                   help="where to write it (the current folder)")
+    i.add_argument("--title", help="the site's title (made from the folder's name)")
+    i.add_argument("--base-url", help="URL the site will be published at (a placeholder says what to put)")
     b = sub.add_parser("build", help="build the site into the output folder")
     c = sub.add_parser("check", help="validate content and templates; write nothing")
     s = sub.add_parser("serve", help="build, serve and rebuild on change with live reload")
@@ -54,6 +61,8 @@ def jobs(text: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run a command; report content errors as PATH:LINE:COLUMN lines and return 1."""
     args = parser().parse_args(argv)
+    if args.command == "init":
+        return run_init(args)
     opts = Options(content=args.content, templates=args.templates,
                    out=getattr(args, "out", Path("site")), base_url=getattr(args, "base_url", None),
                    cache=None if getattr(args, "no_cache", True) else args.cache_dir,
@@ -69,8 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "check":
             result = check(opts)
             b = result.content.briefings
-            print(f"checked {len(b)} briefings, {sum(len(x.annotations) for x in b)} annotations "
-                  f"and {result.pages} pages: no errors")
+            notes = sum(len(x.annotations) for x in b)
+            print(f"checked {counted(len(b), 'briefing')}, {counted(notes, 'annotation')} and "
+                  f"{counted(result.pages, 'page')}: no errors")
         else:
             from .serve import serve
             return serve(opts, args.host, args.port)
@@ -80,12 +90,35 @@ def main(argv: list[str] | None = None) -> int:
             raise
         for e in errors:
             print(e, file=sys.stderr)
-        count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+        count = counted(len(errors), "error")
         print(count if args.command == "check" else f"{count}; nothing was written", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def run_init(args) -> int:
+    """Write a starter site and say what to do next; report what is in the way and return 1."""
+    from .starter import init, next_steps
+    try:
+        written = init(args.folder, args.title, args.base_url)
+    except (ContentError, ExceptionGroup, OSError) as exc:
+        errors = flatten(exc) or os_error(exc)
+        if not errors:
+            raise
+        for e in errors:
+            print(e, file=sys.stderr)
+        print(f"{counted(len(errors), 'error')}; nothing was written", file=sys.stderr)
+        return 1
+    print(f"wrote a starter site into {shown(args.folder)}: {counted(len(written), 'file')}")
+    print(next_steps(args.folder))
+    return 0
+
+
+def counted(n: int, noun: str) -> str:
+    """Return '1 briefing' or '3 briefings'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def os_error(exc: BaseException) -> list[ContentError]:

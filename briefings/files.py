@@ -20,6 +20,12 @@ def shown(path: Path) -> str:
         return str(path)
 
 
+def no_content(folder: Path) -> str:
+    """Return the message for a missing content folder, saying how to begin."""
+    return (f"content folder {shown(folder)} does not exist; to start a new site here, run "
+            f"'briefings init'; else run in your project folder or pass --content")
+
+
 def one_per_id(files: dict[str, list[Path]], section: str, errors: list[ContentError]) -> list[Path]:
     """Return a section's .yml files, reporting .yaml files and a second file for the same id.
 

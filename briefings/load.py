@@ -11,7 +11,7 @@ from pathlib import Path
 from .errors import ContentError
 from .model import (KINDS, Annotation, Briefing, Content, Document, Provision, SiteConfig,
                     Source, Speaker, Topic, Where)
-from .files import check_stem, list_files, one_per_id, pair_briefings, shown
+from .files import check_stem, list_files, no_content, one_per_id, pair_briefings, shown
 from .yamlschema import Checker, Field, ListOf, compose, read_text
 
 SITE = {
@@ -70,8 +70,7 @@ def read_shared(content_dir: Path, errors: list[ContentError],
     """Read site.yml, the speakers, documents and topics, and list every content file (unless
     files holds a listing made without errors already)."""
     if not content_dir.is_dir():
-        errors.append(ContentError(shown(content_dir), 1, 1, f"content folder {shown(content_dir)} does "
-                                   f"not exist; run in your project folder or pass --content"))
+        errors.append(ContentError(shown(content_dir), 1, 1, no_content(content_dir)))
         return Shared(SiteConfig(title=""), {}, {}, {}, {})
     site = read_site(content_dir, errors)
     files = list_files(content_dir, errors) if files is None else files

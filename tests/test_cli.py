@@ -67,7 +67,7 @@ def test_check_validates_and_writes_nothing(project):
     before = snapshot(root)
     run = run_cli("check", cwd=root)
     assert run.code == 0, run.err
-    assert re.fullmatch(r"checked 1 briefings, 1 annotations and \d+ pages: no errors\n", run.out)
+    assert re.fullmatch(r"checked 1 briefing, 1 annotation and \d+ pages: no errors\n", run.out)
     assert snapshot(root) == before
 
 

