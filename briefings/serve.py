@@ -174,10 +174,11 @@ def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
         return 1
     quiet_logs()
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # livereload drops reloads within 3 s of the last one
-    signal.signal(signal.SIGTERM, interrupt)
     preview = Preview(opts)
-    watcher = watch(preview)
+    watcher = Watcher([opts.content, *preview.site.template_dirs], preview.build, ignore=[opts.out])
+    stop_on_signals()
     try:
+        watcher.begin()  # inside the try: a signal from here on still ends the watcher
         preview.build()
         server = Server(watcher=watcher)
         server.SFH = handler_class(preview)
@@ -199,17 +200,23 @@ def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     return 0
 
 
-def watch(preview: Preview) -> Watcher:
-    """Start watching the content and template folders, rebuilding the preview on change."""
-    opts = preview.opts
-    watcher = Watcher([opts.content, *preview.site.template_dirs], preview.build, ignore=[opts.out])
-    watcher.begin()
-    return watcher
+def stop_on_signals() -> None:
+    """Make SIGINT and SIGTERM both stop the preview as Ctrl-C does, until the process ends.
 
+    SIGINT needs a handler too: `briefings serve &` in a script starts with SIGINT ignored, and
+    Python then leaves it ignored instead of raising KeyboardInterrupt. The handlers stay after the
+    stop: put back, a second SIGTERM would kill the process before it exits with 0.
+    """
+    stopping = threading.Event()
 
-def interrupt(signum, frame):
-    """Turn SIGTERM into the same clean stop as Ctrl-C."""
-    raise KeyboardInterrupt
+    def interrupt(signum, frame):
+        """Raise KeyboardInterrupt at the first signal; later ones must not cut short the cleanup."""
+        if not stopping.is_set():
+            stopping.set()
+            raise KeyboardInterrupt
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, interrupt)
 
 
 def quiet_logs() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import re
@@ -19,7 +20,9 @@ Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 ID_RULE = "ids use lowercase a-z, 0-9 and single hyphens between them"
-DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # not \d: that takes other scripts' digits
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
 YAML_TAG = "tag:yaml.org,2002:"
 # Tags the safe resolver gives plain scalars; anything else (e.g. !!python/object) is refused.
 PLAIN_TAGS = {f"{YAML_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -81,6 +84,8 @@ def compose(text: str, shown: str) -> yaml.MappingNode:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        if mark and tab_problem(text, mark.line, mark.column, problem):
+            problem = "a tab character here; indent YAML with spaces, not tabs"
         raise ContentError(shown, line, col, f"invalid YAML: {problem}") from None
     except yaml.reader.ReaderError as exc:
         # No mark here, and libyaml counts position in bytes: find the character itself instead.
@@ -101,12 +106,36 @@ def compose(text: str, shown: str) -> yaml.MappingNode:
     return root
 
 
+def tab_problem(text: str, line: int, column: int, problem: str) -> bool:
+    """Whether a YAML error (0-based mark) is a tab where YAML wants indentation spaces."""
+    lines = text.split("\n")
+    at = lines[line][column:column + 1] if line < len(lines) else ""
+    # libyaml mostly names the tab ("found a tab character that violates indentation", "... where an
+    # indentation space is expected"); where a token should start, e.g. at a line's start, it says
+    # only that the character "cannot start any token", as the pure-Python scanner always does.
+    return at == "\t" and ("tab character" in problem or "cannot start any token" in problem)
+
+
 def bad_tag(node: yaml.Node) -> str:
     """Return why a node's tag is refused, or nothing when it is a plain value, list or mapping."""
     if node.tag in SHAPE_TAGS.get(type(node), ()):
         return ""
     tag = node.tag.replace(YAML_TAG, "!!", 1) if node.tag.startswith(YAML_TAG) else node.tag
     return f"YAML tag '{tag}' is not allowed; write plain values only"
+
+
+def not_a_date(text: str) -> str:
+    """Return why digits written YYYY-MM-DD are not a calendar date, or nothing when they are one."""
+    year, month, day = (int(part) for part in text.split("-"))
+    if year < dt.MINYEAR:
+        return "there is no year 0000"
+    if not 1 <= month <= 12:
+        return f"there is no month {text[5:7]}"
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        # Month names spelled out here: calendar.month_name follows the locale.
+        return "there is no day 00" if day == 0 else f"{MONTHS[month - 1]} {year} has {last} days"
+    return ""
 
 
 def describe(node: yaml.Node) -> str:
@@ -228,13 +257,15 @@ class Checker:
     def _date(self, node: yaml.ScalarNode, name: str) -> dt.date | None:
         """Convert a YYYY-MM-DD scalar to a date."""
         raw = node.value
-        if DATE_RE.match(raw):
-            try:
-                return dt.date.fromisoformat(raw)
-            except ValueError:
-                pass
-        self.fail(node, f"{name} must be a date written YYYY-MM-DD, found '{raw}'")
-        return None
+        if not DATE_RE.match(raw):
+            self.fail(node, f"{name} must be a date written YYYY-MM-DD, found '{raw}'")
+            return None
+        problem = not_a_date(raw)
+        if problem:
+            # Written right but not on the calendar: saying "write YYYY-MM-DD" would mislead.
+            self.fail(node, f"{name} is not a real date: {raw} ({problem})")
+            return None
+        return dt.date.fromisoformat(raw)
 
     def _plain(self, node: yaml.Node) -> bool:
         """Refuse explicit YAML tags other than the plain ones, which could mean code or odd types."""

@@ -288,3 +288,13 @@ def test_internal_links_resolve_to_built_pages(demo_site):
             assert dest.is_file(), f"{path.relative_to(demo_site)}: broken link {href}"
             if fragment and dest.suffix == ".html":
                 assert f'id="{fragment}"' in dest.read_text(encoding="utf-8"), f"{href} has no #{fragment}"
+
+
+def test_every_page_links_the_site_icon_where_it_is_built(demo_site, content):
+    assert (demo_site / "static/favicon.svg").is_file()
+    for path in all_pages(demo_site):
+        rel = path.relative_to(demo_site).as_posix()
+        icons = [el.attrs for el in Page(path.read_text(encoding="utf-8")).find("link", rel="icon")]
+        # 404.html is served at any depth, so its icon, like its other links, starts at base_url.
+        root = content.site.base_url if rel == "404.html" else "../" * rel.count("/")
+        assert icons == [{"rel": "icon", "href": f"{root}static/favicon.svg", "type": "image/svg+xml"}], rel

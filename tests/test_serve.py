@@ -3,10 +3,13 @@ trouble, Ctrl-C; and the watcher's one-rebuild-per-burst, unit-tested."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -140,6 +143,43 @@ def test_ctrl_c_exits_cleanly_and_leaves_nothing_behind(tmp_path, sig):
     assert "Traceback" not in served.output and "preview stopped" in served.output
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
     assert (tmp_path / f"site/briefings/{DEMO}/index.html").is_file()
+
+
+def ignore_sigint() -> None:
+    """In the child before exec: ignore SIGINT, as a shell does for `briefings serve &` in a script."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def test_a_child_started_this_way_really_ignores_sigint():
+    # The premise of the test below: SIG_IGN survives exec, and Python then installs no handler.
+    code = "import signal; print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)"
+    shown = subprocess.run([sys.executable, "-c", code], preexec_fn=ignore_sigint, capture_output=True,
+                           text=True, timeout=30)
+    assert shown.stdout.strip() == "True", shown
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_preview_started_in_the_background_stops_on_sigint_and_sigterm(tmp_path, monkeypatch, sig):
+    # Served has no say in how its child starts: give this one child SIGINT ignored, as `&` does.
+    popen = subprocess.Popen
+    monkeypatch.setattr(subprocess, "Popen", functools.partial(popen, preexec_fn=ignore_sigint))
+    served = start(tmp_path)
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    assert served.get(f"/briefings/{DEMO}/")[0] == 200
+    code = served.stop(sig, timeout=10)  # a process the signal did not stop in 10 s is killed: -9
+    assert code == 0, served.output
+    assert "preview stopped" in served.output and "Traceback" not in served.output
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_a_second_signal_does_not_cut_the_stop_short(tmp_path):
+    # A script may send SIGINT and then SIGTERM at once: the stop the first began must finish.
+    served = start(tmp_path)
+    served.proc.send_signal(signal.SIGINT)
+    served.proc.send_signal(signal.SIGTERM)
+    assert served.proc.wait(10) == 0, served.output
+    served.reader.join(5)
+    assert "preview stopped" in served.output and "Traceback" not in served.output
 
 
 def test_a_killed_preview_leaves_temp_folders_the_next_build_cleans(tmp_path):

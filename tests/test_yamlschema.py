@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 
+from briefings import yamlschema
 from briefings.errors import ContentError
 from briefings.yamlschema import Checker, Field, ListOf, compose, read_text
 
@@ -125,11 +127,32 @@ def test_illegal_id_in_a_list_names_the_list():
         "ids use lowercase a-z, 0-9 and single hyphens between them"]
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2024-02-30", "2023-02-29", "2024-1-2", "2024-01-02T10:00:00",
-                                   "20240102", "2024-13-01"])
-def test_bad_dates(value):
+@pytest.mark.parametrize("value", ["yesterday", "2024-1-2", "2024-01-02T10:00:00", "20240102", "2024-01-0",
+                                   "٢٠٢٤-01-02"])
+def test_dates_not_written_yyyy_mm_dd(value):
     assert errors(f"title: t\ndate: {value}\n") == [
         f"x.yml:2:7: error: 'date' must be a date written YYYY-MM-DD, found '{value}'"]
+
+
+@pytest.mark.parametrize("value, why", [
+    ("2024-02-30", "February 2024 has 29 days"),
+    ("2023-02-29", "February 2023 has 28 days"),
+    ("2100-02-29", "February 2100 has 28 days"),   # a century year, not divisible by 400
+    ("2024-04-31", "April 2024 has 30 days"),
+    ("2024-12-32", "December 2024 has 31 days"),
+    ("2024-13-01", "there is no month 13"),
+    ("2024-00-10", "there is no month 00"),
+    ("2024-01-00", "there is no day 00"),
+    ("0000-01-01", "there is no year 0000"),
+])
+def test_dates_written_yyyy_mm_dd_but_not_on_the_calendar(value, why):
+    assert errors(f"title: t\ndate: {value}\n") == [f"x.yml:2:7: error: 'date' is not a real date: {value} ({why})"]
+
+
+@pytest.mark.parametrize("value", ["2000-02-29", "2024-02-29", "0001-01-01", "9999-12-31", "2024-12-31"])
+def test_edge_dates_on_the_calendar_are_accepted(value):
+    values, errs = check(f"title: t\ndate: {value}\n")
+    assert errs == [] and values["date"] == dt.date.fromisoformat(value)
 
 
 @pytest.mark.parametrize("text, message", [
@@ -214,7 +237,50 @@ def test_malformed_yaml_is_located():
         "x.yml:3:1: error: invalid YAML: did not find expected ',' or ']'")
     assert compose_error("title: t\n  role: x\n") == (
         "x.yml:2:7: error: invalid YAML: mapping values are not allowed in this context")
-    assert compose_error("title: t\n\tx: y\n").startswith("x.yml:2:1: error: invalid YAML: ")
+
+
+TAB = "invalid YAML: a tab character here; indent YAML with spaces, not tabs"
+
+
+@pytest.mark.parametrize("loader", ["CSafeLoader", "SafeLoader"])
+@pytest.mark.parametrize("text, position", [
+    ("title: t\n\tx: y\n", "2:1"),                 # libyaml: "found a tab character that violates indentation"
+    ("title: t\nitems:\n\t- a\n", "3:1"),          # libyaml: "found character that cannot start any token"
+    ("title: t\nx:\n  y: 1\n  \tz: 2\n", "4:3"),   # after spaces: the column is the tab's
+    ("title: t\nitems:\n  - a\n  -\tb: 1\n", "4:4"),  # mid-line, where a token should start
+    ("title: é\nx:\n  ü: 1\n  \tz: 2\n", "4:3"),    # columns count characters
+    ("title: |\n  ab\n\tc\n", "3:1"),               # libyaml: "... where an indentation space is expected"
+])
+def test_a_tab_in_the_indentation_is_named_at_the_tab(monkeypatch, loader, text, position):
+    if not hasattr(yaml, loader):
+        pytest.skip(f"PyYAML has no {loader} here")
+    monkeypatch.setattr(yamlschema, "Loader", getattr(yaml, loader))
+    message = compose_error(text)
+    assert message == f"x.yml:{position}: error: {TAB}"
+    line, column = map(int, position.split(":"))
+    assert text.split("\n")[line - 1][column - 1] == "\t"
+
+
+def test_libyaml_still_words_the_two_tab_errors_as_expected():
+    # The replacement keys on libyaml's wording: if a new libyaml words these differently, say so here.
+    if not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML was built without libyaml")
+    problems = []
+    for text in ("title: t\n\tx: y\n", "title: t\nitems:\n\t- a\n"):
+        with pytest.raises(yaml.MarkedYAMLError) as info:
+            yaml.compose(text, Loader=yaml.CSafeLoader)
+        problems.append(info.value.problem)
+    assert problems == ["found a tab character that violates indentation",
+                        "found character that cannot start any token"]
+
+
+def test_errors_not_at_a_tab_keep_their_own_wording():
+    # "cannot start any token" at something other than a tab is not a tab problem ...
+    assert compose_error("title: t\n@x: y\n") == (
+        "x.yml:2:1: error: invalid YAML: found character that cannot start any token")
+    # ... nor is an error elsewhere in a file that has a tab (inside quotes, where tabs are fine).
+    assert compose_error("title: 'a\tb'\nx: [1\n") == (
+        "x.yml:3:1: error: invalid YAML: did not find expected ',' or ']'")
 
 
 @pytest.mark.parametrize("text, message", [
