@@ -13,6 +13,7 @@ from .errors import ContentError, flatten
 from .parallel import default_jobs
 from .pipeline import Options, build, check
 from .progress import Progress
+from .settings import base_url_problem
 
 
 def parser() -> argparse.ArgumentParser:
@@ -24,7 +25,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR",
                    help="where to write it (the current folder)")
     i.add_argument("--title", help="the site's title (made from the folder's name)")
-    i.add_argument("--base-url", help="URL the site will be published at (a placeholder says what to put)")
+    i.add_argument("--base-url", type=base_url, help="URL the site will be published at (else a placeholder says what to put)")
     b = sub.add_parser("build", help="build the site into the output folder")
     c = sub.add_parser("check", help="validate content and templates; write nothing")
     s = sub.add_parser("serve", help="build, serve and rebuild on change with live reload")
@@ -34,7 +35,7 @@ def parser() -> argparse.ArgumentParser:
                        help="your templates folder, searched before the defaults (templates/)")
     for p in (b, s):
         p.add_argument("--out", type=Path, default=Path("site"), help="output folder (site/)")
-        p.add_argument("--base-url", help="URL the site is published at (overrides site.yml)")
+        p.add_argument("--base-url", type=base_url, help="URL the site is published at (overrides site.yml)")
     for p in (b, c):
         p.add_argument("--cache-dir", type=Path, default=DEFAULT, metavar="DIR",
                        help=f"keep what builds read and made here, to reuse it ({DEFAULT}/)")
@@ -45,6 +46,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
     return ap
+
+
+def base_url(text: str) -> str:
+    """Parse --base-url: an absolute http(s) URL, given a trailing slash."""
+    problem = base_url_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text if text.endswith("/") else text + "/"
 
 
 def jobs(text: str) -> int:

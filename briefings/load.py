@@ -12,6 +12,7 @@ from .errors import ContentError
 from .model import (KINDS, Annotation, Briefing, Content, Document, Provision, SiteConfig,
                     Source, Speaker, Topic, Where)
 from .files import check_stem, list_files, no_content, one_per_id, pair_briefings, shown
+from .settings import base_url_problem, host_problem, language_problem
 from .yamlschema import Checker, Field, ListOf, compose, read_text
 
 SITE = {
@@ -132,6 +133,9 @@ def read_site(content_dir: Path, errors: list[ContentError]) -> SiteConfig:
     page_size = get(f, "page_size", 50)
     if page_size < 1:
         errors.append(f["page_size"][1].error("'page_size' must be at least 1"))
+    for key, problem in (("base_url", base_url_problem), ("language", language_problem), ("cname", host_problem)):
+        if get(f, key) and (why := problem(get(f, key))):
+            errors.append(f[key][1].error(why))
     return SiteConfig(
         title=get(f, "title", ""), description=get(f, "description", ""),
         base_url=base if base.endswith("/") else base + "/", language=get(f, "language", "") or "en",

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .errors import ContentError
 from .model import SiteConfig
 
 PR_SET_PDEATHSIG = 1
@@ -40,12 +41,26 @@ def die_with_parent() -> None:
 
 
 def index_search(folder: Path) -> str:
-    """Build the Pagefind index inside a finished site folder; return a one-line status."""
+    """Build the Pagefind index inside a finished site folder; return a one-line status.
+
+    Raises a ContentError when the indexer fails: a site whose search page loads a missing index
+    must not be published as if nothing went wrong."""
     if not search_available():
         return "search skipped: pagefind is not installed (pip install 'pagefind[bin]')"
     proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--silent"],
                           capture_output=True, text=True, preexec_fn=die_with_parent)
     if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
-        return f"search skipped: pagefind failed ({tail[0]})"
+        raise ContentError("pagefind", 1, 1, f"the search index could not be built: "
+                                             f"{indexer_problem(proc.stderr + proc.stdout)} (--no-search "
+                                             f"builds the site without it)")
     return "search index built"
+
+
+def indexer_problem(output: str) -> str:
+    """Return the line of the indexer's output that says what went wrong."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for n, line in enumerate(lines):
+        if " panicked at " in line:  # a Rust panic: its message is on the next line
+            return f"pagefind crashed: {lines[n + 1] if n + 1 < len(lines) else line}"
+    useful = [line for line in lines if not line.startswith(("note:", "stack backtrace"))]
+    return (useful or ["pagefind exited with an error and said nothing"])[-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .markdown import render_markdown
+from .safety import safe_url
 from .textcontent import plain_text
 
 
@@ -62,7 +63,7 @@ def news_article(ctx: dict, url: str, site, lookup) -> dict:
     }
     if b.summary:
         out["description"] = text_of(b.summary, site.allow_html)
-    if b.source and b.source.url:
+    if b.source and safe_url(b.source.url):  # as on the page: a javascript: URL is not linked anywhere
         out["isBasedOn"] = b.source.url
     docs = dict.fromkeys(a.provision.split("/")[0] for a in b.annotations if a.provision)
     if docs:
@@ -87,6 +88,6 @@ def legislation(d, url: str, site, with_context: bool = True) -> dict:
         out["legislationPassedBy"] = {"@type": "Organization", "name": d.issuer}
     if d.date:
         out["legislationDate"] = d.date.isoformat()
-    if d.url:
+    if safe_url(d.url):
         out["sameAs"] = d.url
     return out

@@ -33,7 +33,7 @@ class Starter:
     title: str
     """The site's title."""
     base_url: str | None
-    """Where the site will be published, when known."""
+    """Where the site will be published, when known (checked by the command line)."""
     date: dt.date
     """The example briefing's date."""
 
@@ -58,14 +58,6 @@ def base_url_line(base_url: str | None) -> str:
         return f"base_url: {json.dumps(base_url)}"
     return ("# base_url: https://USER.github.io/REPO/   # where the site is published; the Pages workflow\n"
             "#                                          # passes its own URL, so this is for local builds")
-
-
-def check_base_url(text: str) -> str:
-    """Return an absolute http(s) base URL ending in a slash, or raise a ContentError saying why not."""
-    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", text):
-        raise ContentError("--base-url", 1, 1, f"expected an absolute http:// or https:// URL such as "
-                                               f"https://user.github.io/repo/, found '{text}'")
-    return text if text.endswith("/") else text + "/"
 
 
 def in_the_way(folder: Path, rels: list[str]) -> list[ContentError]:
@@ -115,8 +107,7 @@ def init(folder: Path, title: str | None = None, base_url: str | None = None) ->
     folder = Path(folder)
     if os.path.lexists(folder) and not folder.is_dir():
         raise ContentError(shown(folder), 1, 1, "init makes a site in a folder, and this is a file")
-    starter = Starter(title or default_title(folder), check_base_url(base_url) if base_url else None,
-                      dt.date.today())
+    starter = Starter(title or default_title(folder), base_url, dt.date.today())
     files = starter_files(starter)
     problems = in_the_way(folder, list(files))
     if problems:
