@@ -1,12 +1,21 @@
-"""The preview's HTTP side: livereload's static file handler confined to the output folder, and the
-page shown while the build is broken."""
+"""The preview's HTTP side: livereload's server with every request's Host checked, its websocket's
+Origin checked, no outside reload trigger, the static file handler confined to the output folder,
+and the page shown while the build is broken.
+
+Why the Host check: a web page the editor visits can point a name it controls at 127.0.0.1 (DNS
+rebinding) and then read the drafts as same-origin. Such a request carries that name as its Host,
+so only the preview's own address, localhost and IP literals (which no DNS answer can rebind) are
+answered; everything else gets 403.
+"""
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import os
+import socket
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 
 def error_page(errors: tuple[str, ...]) -> bytes:
@@ -52,7 +61,95 @@ def inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def handler_class(preview):
+def host_allowed(header: str | None, bound: str, port: int) -> bool:
+    """Tell whether a request's Host header names this preview: its port, and localhost, an IP
+    literal, the address it listens on, or this machine's name."""
+    if not header:
+        return False
+    try:
+        parts = urlsplit(f"//{header}")
+        name, given = (parts.hostname or "").rstrip("."), parts.port
+    except ValueError:
+        return False
+    if (given or 80) != port:
+        return False
+    if name in ("localhost", bound.lower(), socket.gethostname().lower()):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def origin_allowed(origin: str | None, host: str) -> bool:
+    """Tell whether a websocket's Origin is the page's own: http:// and the same host and port."""
+    if not origin:
+        return False
+    parts = urlsplit(origin)
+    return parts.scheme == "http" and parts.netloc.lower() == host.lower() and not parts.path.strip("/")
+
+
+LIVE_SCRIPT = (b'<script>(function () { var s = document.createElement("script");'
+               b' s.src = "//" + location.host + "/livereload.js?port=" + (location.port || 80);'
+               b' document.head.appendChild(s); })();</script>')
+"""Loads livereload's client from the page's own address (it then connects to /livereload)."""
+
+
+def preview_server(preview, watcher, host: str, port: int):
+    """Return livereload's Server for the preview, with checked handlers in place of its own."""
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+    from livereload.server import LiveScriptInjector
+    from tornado import web
+
+    def check_host(handler) -> bool:
+        """Answer 403 to a request whose Host is not this preview's; tell whether it was refused."""
+        if host_allowed(handler.request.headers.get("Host"), host.lower(), port):
+            return False
+        handler.set_status(403)
+        handler.set_header("Content-Type", "text/plain; charset=utf-8")
+        handler.finish("403: this preview answers only requests addressed to it (see SECURITY.md)\n")
+        return True
+
+    class Reload(LiveReloadHandler):
+        """livereload's websocket, for this preview's own pages only."""
+
+        def prepare(self):
+            """Refuse foreign hosts before the websocket handshake."""
+            check_host(self)
+
+        def check_origin(self, origin):
+            """Accept only the preview's own pages (livereload accepts any origin)."""
+            return origin_allowed(origin, self.request.headers.get("Host", ""))
+
+    class Client(LiveReloadJSHandler):
+        """livereload's browser client."""
+
+        def prepare(self):
+            """Refuse foreign hosts."""
+            check_host(self)
+
+    class Inject(LiveScriptInjector):
+        """Add the live-reload client to every HTML page."""
+
+        script = LIVE_SCRIPT
+
+    class PreviewServer(Server):
+        """livereload's Server with the handlers above and no /forcereload: reloads come from the
+        rebuild itself, never from a request."""
+
+        def application(self, port, host, liveport=None, debug=None, live_css=True):
+            LiveReloadHandler.watcher, LiveReloadHandler.live_css = self.watcher, live_css
+            files = handler_class(preview, check_host)
+            routes = [(r"/livereload", Reload), (r"/livereload.js", Client),
+                      (r"/(.*)", files, {"path": self.root or ".", "default_filename": self.default_filename})]
+            web.Application(handlers=routes, transforms=[Inject]).listen(port, address=host)
+
+    return PreviewServer(watcher=watcher)
+
+
+def handler_class(preview, check_host=lambda handler: False):
     """Return livereload's static file handler, confined to the output folder, showing preview.errors."""
     from livereload.server import StaticFileHandler
     from tornado.web import HTTPError
@@ -61,7 +158,10 @@ def handler_class(preview):
         """Serve the output folder; 404 for anything outside it; the error page while broken."""
 
         def prepare(self):
-            """Refuse paths that leave the site; answer HTML requests with the errors when broken."""
+            """Refuse foreign hosts and paths that leave the site; answer HTML requests with the
+            errors when broken."""
+            if check_host(self):
+                return
             if not safe_path(self.request.path.split("?", 1)[0]):
                 raise HTTPError(404)
             if preview.errors and self.wants_html():

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from .errors import flatten
 from .incremental import Site
-from .preview_http import handler_class
-from .files import shown
+from .preview_http import preview_server
+from .files import no_content, shown
 from .pipeline import Options
 from .watch import Watcher, say
 from .write import check_out
@@ -158,15 +158,13 @@ def port_problem(host: str, port: int) -> str | None:
 
 def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Build, serve on host:port with live reload and rebuild on change until Ctrl-C; return the exit code."""
-    from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from tornado.ioloop import IOLoop
 
     check_out(opts.out, {"project folder": Path.cwd(), "content folder": opts.content,
                          "templates folder": opts.templates})
     if not opts.content.is_dir():
-        say(sys.stderr, f"error: content folder {opts.content} does not exist; run in your project "
-                        f"folder or pass --content")
+        say(sys.stderr, f"error: {no_content(opts.content)}")
         return 1
     problem = port_problem(host, port)
     if problem:
@@ -180,8 +178,7 @@ def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     try:
         watcher.begin()  # inside the try: a signal from here on still ends the watcher
         preview.build()
-        server = Server(watcher=watcher)
-        server.SFH = handler_class(preview)
+        server = preview_server(preview, watcher, host, port)
         server._setup_logging = lambda: None  # its INFO lines would drown the build messages
         loop = IOLoop.current()
         preview.reload = lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*")
