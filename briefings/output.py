@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from .reading import Model
 from .record import SEARCH_FOLDER, Record, folder_times, folders_unchanged, inputs_digest, search_files, search_stamp
 from .rendering import render_all, static_files
 from .reuse import changed_briefings, keepable, page_keys, site_key
-from .write import MARKER, Stage, WriteStats, new_folder, swap
+from .write import MARKER, Stage, WriteStats, clean_leftovers, delete, new_folder, swap
 
 MARKER_TEXT = b"This folder is made by briefings build; it is replaced on every build.\n"
 
@@ -62,7 +61,7 @@ def stage_for(out: Path, cache: Cache | None, record: Record | None, live: dict[
         if same_device(spare, out) and folders_unchanged(spare, dirs) and (spare / MARKER).is_file():
             return Stage(spare, out, live, dict(files))
     if spare is not None and spare.exists():
-        shutil.rmtree(spare, ignore_errors=True)  # untrusted: a build died updating it, or it was touched
+        delete(spare, out)  # untrusted: a build died updating it (perhaps holding out's .git), or it was touched
     return Stage(new_folder(out), out, live)
 
 
@@ -83,13 +82,13 @@ def keep_replaced(stage: Stage, out: Path, cache: Cache | None, held_lock, exact
         return None  # there was no site before this one
     spare = spare_folder(cache, out) if cache is not None and held_lock is not None else None
     if spare is None or not exact_old:
-        shutil.rmtree(folder, ignore_errors=True)
+        delete(folder, out)
         return None
     if folder != spare:
         try:
             os.rename(folder, spare)
         except OSError:  # another file system: no spare
-            shutil.rmtree(folder, ignore_errors=True)
+            delete(folder, out)
             return None
     return spare
 
@@ -131,8 +130,12 @@ class Before:
 
 
 def look_back(opts, cache: Cache | None, search: bool) -> Before:
-    """Find what the last build into opts.out left, and hash this build's inputs."""
+    """Remove dead builds' leftovers beside opts.out, find what the last build left, and hash this
+    build's inputs."""
     out = opts.out.resolve()
+    # First, before out is compared with the record: a build killed in swap() may have left out's
+    # .git in its temporary folder, and this puts it back (also when nothing else changed).
+    clean_leftovers(out)
     record = Record.load(cache, out)
     live, exact = record.intact(out) if record is not None else ({}, False)
     before = Before(record, live, exact, None, search_stamp(search))
@@ -172,7 +175,7 @@ def write_output(opts, cache: Cache | None, before: Before, model: Model, index:
         status = search_step(stage, wrote, record, live, before.stamp)
         swap(stage.folder, out)
     except BaseException:
-        shutil.rmtree(stage.folder, ignore_errors=True)  # a temporary folder, or a spare now untrusted
+        delete(stage.folder, out)  # a temporary folder, or a spare now untrusted
         raise
     finally:
         if bar is not None:

@@ -11,6 +11,9 @@ files are shared by hard link between the two folders, so they keep their inode 
 The spare is named like write_site's temporary folders (.NAME.tmp-PID-XXXX), so if the preview is
 killed, the next build's clean_leftovers removes it. Should either folder change behind the
 writer's back (another build into the same output), the next write falls back to write_site.
+
+The output folder's .git moves into the spare just before each exchange (swap() does it), so it
+stays in the output folder; a spare deleted here gives back a .git a kill left in it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import time
 import uuid
 from pathlib import Path
 
-from .write import MARKER, WriteStats, swap, write_site
+from .write import MARKER, WriteStats, delete, rescue, swap, write_site
 
 
 class Twin:
@@ -56,7 +59,8 @@ class Twin:
         self.live = None
         self.drop_spare()
         kept: list[Path] = []
-        stats = write_site(files, self.out, replaced=kept.append if previous is not None else discard)
+        stats = write_site(files, self.out,
+                           replaced=kept.append if previous is not None else lambda f: discard(f, self.out))
         if kept:
             self.spare, self.spare_files = kept[0], previous
             self.inodes = (self.out.stat().st_ino, self.spare.stat().st_ino)
@@ -106,13 +110,13 @@ class Twin:
     def drop_spare(self) -> None:
         """Forget the spare folder and delete it in the background (deleting folders can be slow)."""
         if self.spare is not None:
-            discard(self.spare)
+            discard(self.spare, self.out)
         self.spare, self.spare_files, self.inodes = None, {}, None
 
     def close(self, timeout: float = 30.0) -> None:
         """Delete the spare folder now, and wait for folders being deleted in the background."""
         if self.spare is not None:
-            shutil.rmtree(self.spare, ignore_errors=True)
+            delete(self.spare, self.out)
         self.spare, self.spare_files, self.inodes = None, {}, None
         end = time.monotonic() + timeout
         for thread in list(DISCARDING):
@@ -136,8 +140,10 @@ DISCARDING: list[threading.Thread] = []
 """Threads deleting discarded folders."""
 
 
-def discard(folder: Path) -> None:
-    """Delete a folder in a background thread."""
+def discard(folder: Path, out: Path) -> None:
+    """Delete a spare folder of out in a background thread, after putting back a .git found in it."""
+    if not rescue(folder, out):
+        return  # deleting the folder would delete that .git: keep it
     thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
                               name="briefings-discard", daemon=True)
     DISCARDING[:] = [t for t in DISCARDING if t.is_alive()] + [thread]

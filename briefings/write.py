@@ -13,6 +13,8 @@ from pathlib import Path
 from .errors import ContentError
 
 MARKER = ".briefings-site"
+GIT = ".git"
+"""The output folder's repository (git init) or worktree pointer file: the user's, carried across builds."""
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 
@@ -45,7 +47,9 @@ def check_out(out: Path, protected: dict[str, Path]) -> None:
         if what != "project folder" and path.resolve() in target.parents:
             raise ContentError(str(out), 1, 1, f"refusing to build into {out}: it is inside the "
                                                f"{what}; choose another --out")
-    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
+    # A folder holding only .git is what `git init site` or a worktree of an empty branch makes;
+    # the build keeps that .git, so nothing in the folder is lost.
+    if target.is_dir() and not (target / MARKER).exists() and any(p.name != GIT for p in target.iterdir()):
         raise ContentError(str(out), 1, 1, f"refusing to replace {out}: it is not empty and was not "
                                            f"made by briefings (no {MARKER} file in it); choose another "
                                            f"--out or empty it yourself")
@@ -61,10 +65,8 @@ def write_site(files: dict[str, bytes], out: Path, finish=None, replaced=None) -
     """
     # Follow a symlinked output folder: exchanging the link itself would leave its target stale.
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
+    tmp = new_folder(out)
     try:
         written = fill(tmp, files, out)
         (tmp / MARKER).write_text("This folder is made by briefings build; it is replaced on every build.\n")
@@ -72,12 +74,12 @@ def write_site(files: dict[str, bytes], out: Path, finish=None, replaced=None) -
             finish(tmp)
         swap(tmp, out)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        delete(tmp, out)
         raise
     if replaced is not None and tmp.exists():
         replaced(tmp)
     else:
-        shutil.rmtree(tmp, ignore_errors=True)  # after the swap this holds the previous site
+        delete(tmp, out)  # after the swap this holds the previous site
     return WriteStats(written=written, unchanged=len(files) - written)
 
 
@@ -119,9 +121,8 @@ def file_id(st: os.stat_result) -> list[int]:
 
 
 def new_folder(out: Path) -> Path:
-    """Make an empty temporary folder beside out (removing dead builds' leftovers first)."""
+    """Make an empty temporary folder beside out (callers remove dead builds' leftovers first)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(out)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     return tmp
@@ -201,16 +202,37 @@ class Stage:
 
 
 def swap(new: Path, out: Path) -> None:
-    """Put new in place of out atomically; afterwards new holds the previous site (if any)."""
+    """Put new in place of out atomically, out's .git moved into it first; afterwards new holds the
+    previous site (if any)."""
     if not out.exists():
         os.rename(new, out)
         return
+    # The .git is moved, never copied, so it stays byte for byte and inode for inode what the user
+    # made. Until the exchange it lies in new: a build killed then leaves it there, and every
+    # deletion of such a folder (delete()) puts it back first.
+    carried = os.path.lexists(out / GIT) and not os.path.lexists(new / GIT)
+    if carried:
+        os.rename(out / GIT, new / GIT)
+    try:
+        exchange_folders(new, out)
+    except BaseException:
+        if carried:
+            rescue(new, out)
+        raise
+
+
+def exchange_folders(new: Path, out: Path) -> None:
+    """Exchange new and out, atomically where the system can; out is left as it was on failure."""
     if exchange(new, out):
         return
     # No atomic exchange here (not Linux, or the file system refuses): two renames, old kept aside.
     aside = out.parent / f".{out.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     os.rename(out, aside)
-    os.rename(new, out)
+    try:
+        os.rename(new, out)
+    except BaseException:
+        os.rename(aside, out)
+        raise
     os.rename(aside, new)
 
 
@@ -231,7 +253,30 @@ def clean_leftovers(out: Path) -> None:
         kind, _, rest = path.name.removeprefix(f".{out.name}.").partition("-")
         pid = rest.split("-", 1)[0]
         if kind in ("tmp", "old") and pid.isdigit() and not alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
+            delete(path, out)
+
+
+def delete(folder: Path, out: Path) -> None:
+    """Delete a temporary or spare folder of out, first putting back a .git a killed build left in it."""
+    if rescue(folder, out):
+        shutil.rmtree(folder, ignore_errors=True)
+    # else: the .git could not be moved out, and deleting the folder would delete it: keep both
+
+
+def rescue(folder: Path, out: Path) -> bool:
+    """Move a .git found in folder back into out; return False when there is one and it cannot be moved."""
+    stray = folder / GIT
+    if not os.path.lexists(stray):
+        return True
+    dest = out / GIT
+    if os.path.lexists(dest):  # a second .git made since: keep this one beside out, never delete it
+        dest = out.parent / f"{out.name}{GIT}-{uuid.uuid4().hex[:8]}"
+    try:
+        out.mkdir(parents=True, exist_ok=True)  # a build killed in swap()'s fallback leaves no out
+        os.rename(stray, dest)
+    except OSError:
+        return False
+    return True
 
 
 def alive(pid: int) -> bool:
