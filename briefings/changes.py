@@ -34,8 +34,10 @@ def kind_of(path: str, content_dir: str, template_dirs: list[str], by_file: dict
     name = os.path.basename(path)
     if name.startswith(".") or name.endswith("~"):
         return None
-    if any(path.startswith(d + os.sep) for d in template_dirs):
+    if path in template_dirs or any(path.startswith(d + os.sep) for d in template_dirs):
         return TEMPLATES
+    if path == content_dir:  # the folder itself: deleted, renamed away, or back
+        return CONTENT
     if not path.startswith(content_dir + os.sep):
         return None
     if path in by_file:

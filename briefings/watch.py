@@ -73,20 +73,15 @@ class Watcher:
         settled() then waits until the burst is over (QUIET_MS without a change, or LONGEST_MS in
         all) and returns the paths changed since - empty for a lone save. The caller writes and
         reloads only after settled() returns, so a burst still gives one write and one reload.
+
+        A watched folder that is deleted takes the kernel's watch with it: the watcher then waits
+        for it to come back, watches it anew and calls on_change(None, ...) - anything may have
+        changed meanwhile.
         """
-        import watchfiles
         try:
-            changes_seen = watchfiles.watch(
-                *self.folders, watch_filter=self.wanted, debounce=LONGEST_MS, step=STEP_MS,
-                stop_event=self.stop, rust_timeout=STEP_MS, yield_on_timeout=True,
-                raise_interrupt=False, force_polling=force_polling, poll_delay_ms=STEP_MS * 5)
-            for changes in changes_seen:
-                self.ready.set()
-                burst = Burst(changes_seen, self.quiet_ms)
-                batch = {path for _, path in changes}
-                while batch:  # a callback that did not wait for the burst gets the rest after it
-                    self.on_change(batch, burst.settled)
-                    batch = burst.settled()
+            rebuild = False
+            while self.watch_until_gone(force_polling, rebuild) and self.wait_for_folders():
+                rebuild = True
         except OSError as exc:  # e.g. the kernel's limit on watches: poll instead
             if force_polling:
                 raise
@@ -94,6 +89,45 @@ class Watcher:
             self.run(force_polling=True)
         finally:
             self.ready.set()
+
+    def watch_until_gone(self, force_polling: bool | None, rebuild: bool = False) -> bool:
+        """Watch the folders, handing bursts over; True when one of them was deleted, False when stopped.
+
+        With rebuild, on_change(None, ...) is called once the kernel watches: after that no save
+        is missed, and the rebuild reads whatever came before."""
+        import watchfiles
+        changes_seen = watchfiles.watch(
+            *self.folders, watch_filter=self.wanted, debounce=LONGEST_MS, step=STEP_MS,
+            stop_event=self.stop, rust_timeout=STEP_MS, yield_on_timeout=True,
+            raise_interrupt=False, force_polling=force_polling, poll_delay_ms=STEP_MS * 5)
+        for changes in changes_seen:
+            self.ready.set()  # the first answer, even an empty one, means the kernel is watching
+            if rebuild:
+                rebuild = False
+                self.on_change(None, set)
+            if not changes:
+                if self.folders_gone():
+                    return True
+                continue
+            burst = Burst(changes_seen, self.quiet_ms)
+            batch = {path for _, path in changes}
+            while batch:  # a callback that did not wait for the burst gets the rest after it
+                self.on_change(batch, burst.settled)
+                batch = burst.settled()
+            if self.folders_gone():
+                return True
+        return False
+
+    def folders_gone(self) -> bool:
+        """Tell whether a watched folder no longer exists (deleted, or renamed away)."""
+        return not all(os.path.isdir(f) for f in self.folders)
+
+    def wait_for_folders(self) -> bool:
+        """Wait until every watched folder exists again; False when stopped meanwhile."""
+        while self.folders_gone():
+            if self.stop.wait(0.1):
+                return False
+        return True
 
     def wanted(self, change, path: str) -> bool:
         """Tell whether a changed path can matter: not hidden, not an editor's scratch file, not output."""

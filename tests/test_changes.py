@@ -31,6 +31,9 @@ def where(tmp_path):
     ("content/drafts/x.md", None),
     ("templates/base.html", TEMPLATES),
     ("elsewhere/base.html", None),
+    ("content", CONTENT),  # the folder itself deleted or renamed away (or back)
+    ("templates", TEMPLATES),
+    ("contents", None),
 ])
 def test_kind_of_each_file(where, tmp_path, rel, expected):
     content, templates, by_file = where

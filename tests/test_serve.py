@@ -4,6 +4,8 @@ trouble, Ctrl-C; and the watcher's one-rebuild-per-burst, unit-tested."""
 from __future__ import annotations
 
 import functools
+import os
+import shutil
 import html
 import re
 import signal
@@ -351,3 +353,25 @@ def test_a_callback_that_does_not_wait_gets_the_rest_of_the_burst(tmp_path):
     finally:
         watcher.end()
     assert sorted(name for batch in calls for name in batch) == ["a.yml", "b.yml"]
+
+
+def test_the_preview_recovers_once_a_deleted_content_folder_is_back(tmp_path):
+    served = start(tmp_path)
+    try:
+        content = tmp_path / "content"
+        backup = tmp_path / "backup"
+        shutil.copytree(content, backup)
+        shutil.rmtree(content)  # a new folder comes back: the kernel's watch on the old one is gone
+        served.wait_until(f"/briefings/{DEMO}/", lambda status, body: status == 500 and "does not exist" in body)
+        shutil.copytree(backup, content)
+        served.wait_until(f"/briefings/{DEMO}/", lambda status, body: status == 200)
+        edit_note(content / f"briefings/{DEMO}.yml", "NOTE-AFTER-THE-RETURN")
+        served.wait_until(f"/briefings/{DEMO}/", lambda status, body: "NOTE-AFTER-THE-RETURN" in body)
+        os.rename(content, tmp_path / "aside")  # renamed away and back: the same folder, watched again
+        served.wait_until(f"/briefings/{DEMO}/", lambda status, body: status == 500)
+        os.rename(tmp_path / "aside", content)
+        served.wait_until(f"/briefings/{DEMO}/", lambda status, body: status == 200)
+        edit_note(content / f"briefings/{DEMO}.yml", "NOTE-AFTER-THE-RENAME")
+        served.wait_until(f"/briefings/{DEMO}/", lambda status, body: "NOTE-AFTER-THE-RENAME" in body)
+    finally:
+        assert served.stop() == 0, served.output
