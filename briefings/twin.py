@@ -32,7 +32,8 @@ class Twin:
     """Writes one output folder again and again, exchanging it with an up-to-date spare."""
 
     def __init__(self, out: Path) -> None:
-        self.out = Path(out).absolute()
+        # Followed, as write_site does: an exchange with a symlinked output would swap out the link itself.
+        self.out = Path(out).resolve()
         self.live: dict[str, bytes] | None = None
         """What the output folder holds, when this writer put it there."""
         self.spare: Path | None = None

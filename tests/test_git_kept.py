@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import require, run_cli
 
-from conftest import run_cli, require
 from briefings import write
 from briefings.errors import ContentError
 from briefings.twin import Twin
@@ -30,7 +30,8 @@ def git_installed():
 
 def git(*args: str, cwd: Path) -> str:
     """Run git in cwd (with a fixed identity, whatever the machine's configuration); return its output."""
-    proc = subprocess.run([*GIT, *args], cwd=cwd, capture_output=True, text=True)
+    # Not check=True: the assertion below shows git's own message.
+    proc = subprocess.run([*GIT, *args], cwd=cwd, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -70,7 +71,8 @@ def dead_pid() -> int:
 
 def edit(root: Path, n: int) -> None:
     """Change the briefing's text, so that the next build writes its page."""
-    (root / "content/briefings/first.md").write_text(f"Ana Berg said the talks would resume on Monday. Edit {n}.\n")
+    text = f"Ana Berg said the talks would resume on Monday. Edit {n}.\n"
+    (root / "content/briefings/first.md").write_text(text)
 
 
 @pytest.mark.parametrize("mode", [[], ["--no-cache"], ["--cache-dir", "elsewhere/cache"]])
@@ -165,6 +167,22 @@ def test_the_preview_writer_keeps_git_across_writes(tmp_path):
     twin.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
     assert git("status", "--porcelain", cwd=out) == " M a/index.html\n"
+
+
+def test_the_preview_writer_follows_a_symlinked_output_folder(tmp_path):
+    real, link = tmp_path / "www/site", tmp_path / "site"
+    real.mkdir(parents=True)
+    link.symlink_to(real)
+    git("init", "-q", cwd=real)
+    before = snapshot(real / ".git")
+    twin = Twin(link)
+    for n in range(3):
+        twin.write({"index.html": f"<p>{n}</p>".encode()})
+    assert link.is_symlink() and (link / "index.html").read_bytes() == b"<p>2</p>"
+    assert snapshot(real / ".git") == before
+    twin.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "www"]
+    assert os.listdir(tmp_path / "www") == ["site"]  # no spare left, and not the link put in its place
 
 
 def site_with_git(root: Path) -> dict[str, tuple]:
