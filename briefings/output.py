@@ -17,7 +17,6 @@ and folder it left. The next build then:
 
 from __future__ import annotations
 
-import fcntl
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,22 +39,11 @@ def spare_folder(cache: Cache, out: Path) -> Path:
     return cache.folder / "spare" / Record.key(out)[:16]
 
 
-def lock(cache: Cache, out: Path):
-    """Take the spare of an output folder for this build; None when another build holds it."""
-    path = spare_folder(cache, out).with_suffix(".lock")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "w")
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return None
-    return handle  # held until the build's process ends or closes it
+def stage_for(out: Path, cache: Cache | None, record: Record | None, live: dict[str, list[int]]) -> Stage:
+    """Return where to assemble the next site: the spare when the record vouches for it, else a new folder.
 
-
-def stage_for(out: Path, cache: Cache | None, record: Record | None, live: dict[str, list[int]],
-              held_lock) -> Stage:
-    """Return where to assemble the next site: the spare when the record vouches for it, else a new folder."""
-    spare = spare_folder(cache, out) if cache is not None and held_lock is not None else None
+    The spare is this build's alone: the build holds the cache folder's lock (lock.py)."""
+    spare = spare_folder(cache, out) if cache is not None else None
     if spare is not None and record is not None and record.spare is not None:  # shape checked on load
         files, dirs = record.spare["files"], record.spare["dirs"]
         if same_device(spare, out) and folders_unchanged(spare, dirs) and (spare / MARKER).is_file():
@@ -74,18 +62,19 @@ def same_device(a: Path, b: Path) -> bool:
         return False
 
 
-def keep_replaced(stage: Stage, out: Path, cache: Cache | None, held_lock, exact_old: bool) -> Path | None:
+def keep_replaced(stage: Stage, out: Path, cache: Cache | None, exact_old: bool) -> Path | None:
     """After the swap the stage folder holds the replaced site: make it the next spare when its every
     file is known (exact_old), else delete it. Return the spare, if any."""
     folder = stage.folder
     if not folder.exists():
         return None  # there was no site before this one
-    spare = spare_folder(cache, out) if cache is not None and held_lock is not None else None
+    spare = spare_folder(cache, out) if cache is not None else None
     if spare is None or not exact_old:
         delete(folder, out)
         return None
     if folder != spare:
         try:
+            spare.parent.mkdir(parents=True, exist_ok=True)
             os.rename(folder, spare)
         except OSError:  # another file system: no spare
             delete(folder, out)
@@ -157,8 +146,7 @@ def write_output(opts, cache: Cache | None, before: Before, model: Model, index:
                and all(rel in live for rel in record.rendered[p.path][2])]
     kept = {p.path for p in keepers}
     todo = [p for p in pages if p.path not in kept]
-    held = lock(cache, out) if cache is not None else None
-    stage = stage_for(out, cache, record, live, held)
+    stage = stage_for(out, cache, record, live)
     spare_was = record.spare if stage.held else None
     if stage.held:  # from here the spare is half-updated until the swap: stop vouching for it
         record.spare = None
@@ -180,7 +168,7 @@ def write_output(opts, cache: Cache | None, before: Before, model: Model, index:
     finally:
         if bar is not None:
             bar.close()
-    spare = keep_replaced(stage, out, cache, held, before.exact)
+    spare = keep_replaced(stage, out, cache, before.exact)
     if cache is not None:
         new = Record({"inputs": before.inputs or "", "pages": len(pages), "rendered": rendered,
                       "briefings": model.keys, "search": before.stamp, "site": site})

@@ -19,6 +19,7 @@ from .anchor import anchor
 from .cache import Cache, digest, generator, open_cache
 from .errors import ContentError, flatten, raise_all
 from .index import Index, build_index
+from .lock import one_build
 from .mentions import Mentions
 from .model import Article, Briefing, Content, SiteConfig
 from .output import look_back, write_output
@@ -180,6 +181,12 @@ def build(opts: Options, search: bool = True) -> tuple[Result, WriteStats, float
     started = time.perf_counter()
     protected = {"project folder": Path.cwd(), "content folder": opts.content, "templates folder": opts.templates}
     check_out(opts.out, protected | ({"cache folder": opts.cache} if opts.cache is not None else {}))
+    with one_build(opts.out, opts.cache):
+        return locked_build(opts, search, started)
+
+
+def locked_build(opts: Options, search: bool, started: float) -> tuple[Result, WriteStats, float, str]:
+    """Build while holding the output and cache folders' locks (see build)."""
     cache = open_cache(opts.cache)
     try:
         with collector_paused():

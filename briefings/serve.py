@@ -20,8 +20,9 @@ import threading
 import traceback
 from pathlib import Path
 
-from .errors import flatten
+from .errors import ContentError, flatten
 from .incremental import Site
+from .lock import one_build
 from .preview_http import preview_server
 from .files import no_content, shown
 from .pipeline import Options
@@ -49,12 +50,17 @@ class Preview:
         are prepared too. Either way: one write and one reload per burst, after the swap.
         """
         with self.lock:
-            prepared = self.attempt(changed)
-            more = settled() if settled is not None else set()
-            if more:
-                changed = (changed or set()) | more
-                prepared = self.attempt(more)
-            self.finish(prepared, changed)
+            try:
+                with one_build(self.opts.out, say=lambda line: say(self.err, line)):
+                    prepared = self.attempt(changed)
+                    more = settled() if settled is not None else set()
+                    if more:
+                        changed = (changed or set()) | more
+                        prepared = self.attempt(more)
+                    self.finish(prepared, changed)
+            except ContentError as exc:  # another build kept the output folder too long
+                self.failed(exc)
+                self.reload()
 
     def attempt(self, changed: set[str] | None):
         """Prepare a rebuild; return it, None when nothing changed that matters, or the exception."""
