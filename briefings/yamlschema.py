@@ -7,13 +7,14 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import ContentError
 from .model import Where
+# reading.py takes read_text and decode_text from this module, where they were first.
+from .textfile import decode_text, read_text, unshowable  # noqa: F401
 
 # libyaml is about 12x faster; fall back to the pure-Python loader when it is missing.
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -29,6 +30,9 @@ PLAIN_TAGS = {f"{YAML_TAG}{t}" for t in ("str", "int", "float", "bool", "null", 
 # Explicit tags also reach mappings and lists (!!set, !!omap, !!python/object:x {..}); refuse those too.
 SHAPE_TAGS = {yaml.MappingNode: {f"{YAML_TAG}map"}, yaml.SequenceNode: {f"{YAML_TAG}seq"},
               yaml.ScalarNode: PLAIN_TAGS}
+MAX_DIGITS = 15
+"""Digits a whole number may have: JavaScript and SQLite hold up to 15 exactly, and Python turns
+no more than 4,300 into a number."""
 
 
 @dataclass(frozen=True)
@@ -52,28 +56,6 @@ class ListOf:
 def where(node: yaml.Node, path: str) -> Where:
     """Return the 1-based position of a node."""
     return Where(path, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-def read_text(path: Path, shown: str) -> str:
-    """Read a UTF-8 file (BOM allowed), normalising CRLF and CR to LF."""
-    return decode_text(path.read_bytes(), shown)
-
-
-def decode_text(data: bytes, shown: str) -> str:
-    """Decode a UTF-8 file's bytes as read_text() does; shown names the file in errors."""
-    # Drop the BOM first: utf-8-sig would report error offsets that no longer count it.
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        begin = data.rfind(b"\n", 0, exc.start) + 1
-        # Columns count characters like YAML's marks do: decode the valid start of the line.
-        column = len(data[begin:exc.start].decode("utf-8")) + 1
-        bad = data[exc.start]
-        raise ContentError(shown, line, column,
-                           f"file is not valid UTF-8 (byte 0x{bad:02x}); save it as UTF-8") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def compose(text: str, shown: str) -> yaml.MappingNode:
@@ -237,7 +219,12 @@ class Checker:
             self.fail(node, f"{name} is empty; it must be {KIND_TEXT[kind]}")
             return None
         if kind == "str":
-            return "" if node.tag.endswith(":null") else raw
+            if node.tag.endswith(":null"):
+                return ""
+            if problem := unshowable(raw, name):  # "\x01" and "\uFFFE" escapes, or a raw C1 control
+                self.fail(node, problem)
+                return None
+            return raw
         if kind == "id":
             if not ID_RE.match(raw):
                 self.fail(node, f"{name} has illegal id '{raw}': {ID_RULE}")
@@ -247,12 +234,21 @@ class Checker:
             return self._date(node, name)
         if kind == "int":
             if node.tag.endswith(":int") and re.fullmatch(r"[+-]?\d+", raw):
-                return int(raw)
+                return self._int(node, name)
         elif kind == "bool":
             if node.tag.endswith(":bool"):
                 return raw.lower() in ("true", "yes", "on", "y")
         self.fail(node, f"{name} must be {KIND_TEXT[kind]}, found '{raw}'")
         return None
+
+    def _int(self, node: yaml.ScalarNode, name: str) -> int | None:
+        """Convert a scalar of digits to a whole number, refusing more digits than MAX_DIGITS."""
+        digits = len(node.value.lstrip("+-").lstrip("0"))
+        if digits > MAX_DIGITS:
+            self.fail(node, f"{name} is too large ({digits:,} digits); write a whole number of at most "
+                            f"{MAX_DIGITS} digits")
+            return None
+        return int(node.value)
 
     def _date(self, node: yaml.ScalarNode, name: str) -> dt.date | None:
         """Convert a YYYY-MM-DD scalar to a date."""

@@ -341,3 +341,42 @@ def test_a_line_break_in_a_quoted_key_or_value_keeps_the_error_on_one_line():
     assert errors('"ti\\ntle": t\ndate: "2024\\n01"\n', {"title": Field("str"), "date": Field("date")}) == [
         "x.yml:1:1: error: unknown key 'ti\\ntle' in thing; did you mean 'title'?",
         "x.yml:2:7: error: 'date' must be a date written YYYY-MM-DD, found '2024\\n01'"]
+
+
+# --- values no page can hold --------------------------------------------------------------------
+
+@pytest.mark.parametrize("digits", [16, 4300, 4301, 100_000])
+def test_a_whole_number_of_too_many_digits_is_refused_not_converted(digits):
+    # Past 4,300 digits Python's int() raises ValueError; past 15 no reader of the site counts exactly.
+    assert errors(f"title: t\ncount: {'7' * digits}\n") == [
+        f"x.yml:2:8: error: 'count' is too large ({digits:,} digits); write a whole number of at most 15 digits"]
+
+
+@pytest.mark.parametrize("text, value", [("count: 999999999999999", 999_999_999_999_999),
+                                         ("count: -999999999999999", -999_999_999_999_999),
+                                         ("count: 0000000000000000042", 42)])  # leading zeros are no size
+def test_whole_numbers_up_to_15_digits_are_read(text, value):
+    assert check(f"title: t\n{text}\n") == ({"title": "t", "count": value}, [])
+
+
+@pytest.mark.parametrize("text, position, name, what", [
+    ('title: "a\\x01\\0\\uFFFE"', "1:8", "'title'", "control character U+0001"),
+    ('title: t\nnames: [ok, "b\\x85"]', "2:13", "'names' item", "control character U+0085"),
+    ('title: t\nsource: {name: "\\x7f"}', "2:16", "'name'", "control character U+007F"),
+    ('title: "\\uFFFF"', "1:8", "'title'", "noncharacter U+FFFF"),
+    ('title: "\\U0010FFFE"', "1:8", "'title'", "noncharacter U+10FFFE"),
+])
+def test_escaped_control_characters_and_noncharacters_are_refused_at_the_value(text, position, name, what):
+    assert errors(text + "\n") == [
+        f"x.yml:{position}: error: {name} holds the {what}, which no page or feed can show; remove it"]
+
+
+def test_a_lone_surrogate_is_refused_where_the_reader_lets_it_through(monkeypatch):
+    monkeypatch.setattr(yamlschema, "Loader", yaml.SafeLoader)  # libyaml itself refuses "\uD800"
+    assert errors('title: "a\\uD800"\n') == [
+        "x.yml:1:8: error: 'title' holds the lone surrogate U+D800, which no page or feed can show; remove it"]
+
+
+def test_tabs_and_line_breaks_from_escapes_are_fine():
+    values, errs = check('title: "a\\tb\\nc\\r"\nnames: ["\\u00e9\\u2028"]\n')
+    assert (values["title"], [v for v, _ in values["names"]], errs) == ("a\tb\nc\r", ["é\u2028"], [])
