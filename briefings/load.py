@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
-import re
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError
 from .model import (KINDS, Annotation, Briefing, Content, Document, Provision, SiteConfig,
                     Source, Speaker, Topic, Where)
-from .files import check_stem, list_files, no_content, one_per_id, pair_briefings, shown
+from .files import check_stem, list_files, no_content, one_per_id, pair_briefings, refused_link, shown
+from .ids import clashes, derive_id
 from .settings import base_url_problem, host_problem, language_problem
-from .yamlschema import Checker, Field, ListOf, compose, read_text
+from .textfile import article_problems, read_text
+from .yamlschema import Checker, Field, ListOf, compose
 
 SITE = {
     "title": Field("str", True), "description": Field("str"), "base_url": Field("str"),
@@ -125,6 +126,9 @@ def get(fields: dict, key: str, default=None):
 def read_site(content_dir: Path, errors: list[ContentError]) -> SiteConfig:
     """Read content/site.yml."""
     path = content_dir / "site.yml"
+    if (refused := refused_link(path, os.path.realpath(content_dir), "content folder")) is not None:
+        errors.append(refused)  # list_files reports it too: raise_all shows the line once
+        return SiteConfig(title="")
     if not path.is_file():
         errors.append(ContentError(shown(path), 1, 1, "site.yml is missing; it needs at least 'title'"))
         return SiteConfig(title="")
@@ -210,6 +214,7 @@ def read_briefing(slug: str, md: Path, yml: Path, errors: list[ContentError]) ->
         return None
     if not body.strip():
         errors.append(ContentError(shown(md), 1, 1, "article is empty"))
+    errors.extend(article_problems(body, shown(md)))  # the sidecar is still read, for its own errors
     f = read_yaml(yml, SIDECAR, "sidecar", errors)
     if f is None or not body.strip():
         return None  # an empty article would only add 'quote not found' for every annotation
@@ -254,21 +259,13 @@ def make_annotation(f: dict, at: Where, errors: list[ContentError]) -> Annotatio
         wheres={k: w for k, (_, w) in f.items()})
 
 
-def derive_id(quote: str, prefix: str, suffix: str, occurrence: int) -> str:
-    """Derive a stable id from what identifies the quote, so other annotations never change it."""
-    words = re.findall(r"[a-z0-9]+", quote.lower())
-    stem = "-".join(words[:5])[:40].strip("-") or "q"
-    key = "\0".join((" ".join(quote.split()), " ".join(prefix.split()), " ".join(suffix.split()),
-                     str(occurrence)))
-    return f"{stem}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
-
-
 def check_references(b: Briefing, speakers: dict, documents: dict, errors: list[ContentError],
                      broken: set[str] = frozenset()) -> None:
-    """Check that every id a briefing uses exists, and that annotation ids are unique.
+    """Check that every id a briefing uses exists, and that annotation ids are unique and not the theme's.
 
     Ids in broken name files that exist but failed to load: reported once there, not at every use.
     """
+    errors.extend(clashes(b.annotations))
     seen: set[str] = set()
     for a in b.annotations:
         if a.id in seen:

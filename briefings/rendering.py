@@ -11,6 +11,7 @@ from pathlib import Path
 from . import parallel
 from .errors import ContentError, raise_all
 from .export import annotation_collection, export_json
+from .files import folder_files
 from .index import Index
 from .lookup import Lookup
 from .pages import Page
@@ -79,12 +80,16 @@ def annotation_export(page: Page, html: str, common: dict) -> dict[str, bytes]:
 
 
 def static_files(templates: Path) -> dict[str, bytes]:
-    """Collect static assets from every template folder; the user's file wins over a default."""
+    """Collect static assets from every template folder; the user's file wins over a default.
+
+    Any symbolic link in a template folder that leaves it (a template's too) fails the build here.
+    """
     files: dict[str, bytes] = {}
+    errors: list[ContentError] = []
     for folder in reversed(search_path(templates)):
-        static = folder / "static"
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    files[f"static/{path.relative_to(static).as_posix()}"] = path.read_bytes()
+        for path in folder_files(folder, errors, "templates folder"):
+            rel = path.relative_to(folder)
+            if rel.parts[0] == "static" and len(rel.parts) > 1:
+                files[f"static/{rel.relative_to('static').as_posix()}"] = path.read_bytes()
+    raise_all(errors)
     return files

@@ -44,6 +44,28 @@ def test_one_file_per_id_and_yaml_suffix_refused():
     ]
 
 
+def test_misspelt_suffixes_are_reported_in_every_section_and_not_also_as_half_pairs():
+    errors = []
+    paths = [Path("b/one.MD"), Path("b/one.yml"), Path("b/two.md"), Path("b/two.YML"), Path("b/three.markdown"),
+             Path("b/three.Yml"), Path("b/four.yaml"), Path("b/four.md"), Path("b/ok.md"), Path("b/ok.yml"),
+             Path("b/notes.txt"), Path("b/.MD")]
+    assert pair_briefings(paths, errors) == [("ok", Path("b/ok.md"), Path("b/ok.yml"))]
+    assert sorted(messages(errors)) == [
+        "b/four.yaml:1:1: error: rename this file to four.yml: content files end in .yml",
+        "b/one.MD:1:1: error: rename this file to one.md: articles end in .md",
+        "b/three.Yml:1:1: error: rename this file to three.yml: content files end in .yml",
+        "b/three.markdown:1:1: error: rename this file to three.md: articles end in .md",
+        "b/two.YML:1:1: error: rename this file to two.yml: content files end in .yml",
+    ]
+    errors = []
+    files = {"topics": [Path("t/a.YML"), Path("t/b.Yaml"), Path("t/c.yml"), Path("t/readme.md"), Path("t/d.MD")]}
+    assert one_per_id(files, "topics", errors) == [Path("t/c.yml")]
+    assert messages(errors) == [  # .md and .MD are no spelling of what a topic file is: ignored as before
+        "t/a.YML:1:1: error: rename this file to a.yml: content files end in .yml",
+        "t/b.Yaml:1:1: error: rename this file to b.yml: content files end in .yml",
+    ]
+
+
 def test_listing_goes_into_subfolders_skips_hidden_files_and_keeps_sections_apart(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for name in ("briefings/a.md", "briefings/2024/b.md", "briefings/.draft.md", "speakers/ana.yml",

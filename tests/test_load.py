@@ -224,6 +224,15 @@ def test_file_level_errors(site, files, expected):
     ("  - quote: talks\n    speaker: A B\n    kind: statement\n",
      "content/briefings/first.yml:5:14: error: 'speaker' has illegal id 'A B': ids use lowercase a-z, 0-9 "
      "and single hyphens between them"),
+    ("  - quote: talks\n    id: main\n",
+     "content/briefings/first.yml:5:9: error: annotation id 'main' collides with the id the theme gives the "
+     "page's main content; give this annotation another 'id:'"),
+    ("  - quote: talks\n    id: endnotes-title\n",
+     "content/briefings/first.yml:5:9: error: annotation id 'endnotes-title' collides with the id the theme "
+     "gives the heading of the notes; give this annotation another 'id:'"),
+    ("  - quote: talks\n    id: toggle-resume\n  - quote: resume\n    id: resume\n",
+     "content/briefings/first.yml:5:9: error: annotation id 'toggle-resume' collides with the id the theme "
+     "gives the checkbox that opens the note of annotation 'resume'; give this annotation another 'id:'"),
 ])
 def test_annotation_errors(site, annotations, expected):
     _, errors = site({"content/briefings/first.yml": sidecar(annotations)})
@@ -260,16 +269,34 @@ def test_all_errors_of_all_files_are_reported(site):
     ]
 
 
-def test_symlink_leaving_the_content_folder_is_refused(site, tmp_path):
-    outside = tmp_path / "outside.yml"
-    outside.write_text("name: Eve\n")
-    root = tmp_path
-    site()
-    (root / "content/speakers/eve.yml").symlink_to(outside)
-    errors = []
-    load(root / "content", errors)
-    assert [str(e) for e in errors] == [
-        "content/speakers/eve.yml:1:1: error: symlink points outside the content folder; refused"]
+def test_an_id_made_from_a_quote_that_collides_is_reported_at_the_quote(site):
+    # Derived ids end in a hash of the quote: 'note-talks' + that hash is the note of an id written so.
+    note_of = derive_id("note talks", "", "", 0).removeprefix("note-")
+    annotations = f"  - quote: note talks\n  - quote: talks\n    id: {note_of}\n"
+    _, errors = site({"content/briefings/first.yml": sidecar(annotations)})
+    assert errors == [
+        f"content/briefings/first.yml:4:12: error: annotation id 'note-{note_of}' collides with the id the theme "
+        f"gives the note of annotation '{note_of}'; give this annotation another 'id:'"]
+
+
+def test_an_id_beginning_with_note_is_fine_when_no_annotation_has_the_rest(site):
+    annotations = ("  - quote: talks\n    id: note-resume\n  - quote: resume\n    id: toggle\n"
+                   "  - quote: Monday\n    id: mains\n")
+    content, errors = site({"content/briefings/first.yml": sidecar(annotations)})
+    assert errors == []
+    assert [a.id for a in content.briefings[0].annotations] == ["note-resume", "toggle", "mains"]
+
+
+def test_unshowable_characters_in_an_article_are_located_and_the_sidecar_is_still_checked(site):
+    _, errors = site({"content/briefings/first.md": "Ana Berg said the talks\x01 would resume.\n\n\x7f\n",
+                      "content/briefings/first.yml": sidecar(STATEMENT, "colour: red\n")})
+    assert errors == [
+        "content/briefings/first.md:1:24: error: the article holds the control character U+0001, which no page or "
+        "feed can show; remove it",
+        "content/briefings/first.md:3:1: error: the article holds the control character U+007F, which no page or "
+        "feed can show; remove it",
+        "content/briefings/first.yml:3:1: error: unknown key 'colour' in sidecar; known keys: title, date, source, "
+        "summary, topics, annotations"]
 
 
 def test_error_paths_are_relative_to_the_working_folder_wherever_it_is(project, tmp_path, monkeypatch):
