@@ -18,6 +18,7 @@ from typing import Callable
 from .anchor import anchor
 from .cache import Cache, digest, generator, open_cache
 from .errors import ContentError, flatten, raise_all
+from .files import folder_files
 from .index import Index, build_index
 from .lock import one_build
 from .mentions import Mentions
@@ -27,6 +28,7 @@ from .parallel import collector_paused
 from .pages import Page, plan
 from .publish import extra_files
 from .reading import Model, read_all
+from .render import search_path
 from .rendering import render_all, render_files, static_files
 from .write import WriteStats, check_out
 
@@ -98,6 +100,8 @@ def prepare(opts: Options, cache: Cache | None, search: bool | None = None, befo
                      hashes=before.hashes if before else None)
     if cache is not None:
         cache.commit()  # what was read is good even when another file has errors
+    for folder in search_path(opts.templates):  # refuse links leaving it before Jinja reads a template
+        folder_files(folder, errors, "templates folder")
     raise_all(errors)
     index = build_index(model.content, model.articles, related_memo(cache, model.content))
     return model, index, plan(model.content, index, search)

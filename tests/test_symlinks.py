@@ -226,3 +226,13 @@ def test_a_loop_of_links_is_an_error_line_not_a_traceback(root):
         assert (run.code, "Traceback" in run.err) == (1, False)
         assert run.err.splitlines()[0] == ("content/briefings/loop.md:1:1: error: this symbolic link leads round "
                                            "in a loop of links (loop.md); briefings cannot read it")
+
+
+def test_check_refuses_a_template_linked_outside_before_any_template_is_read(root):
+    Path("outside/base.html").write_text("{{ 1/0 }} OUTSIDE-TEMPLATE")  # rendering it would fail loudly
+    link("templates/base.html", "../outside/base.html")
+    run = run_cli("check", cwd=root)
+    assert (run.code, "Traceback" in run.err, "division" in run.err) == (1, False, False)
+    assert run.err.splitlines() == [
+        f"templates/base.html:1:1: error: this is a symbolic link to a file outside the templates folder "
+        f"(../outside/base.html); {OUTSIDE}", "1 error"]
