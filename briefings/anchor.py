@@ -10,7 +10,7 @@ from markdown_it.token import Token
 
 from .errors import ContentError, raise_all
 from .markdown import Segment, parse, render, render_markdown, visible_text
-from .match import Text, locate
+from .match import Text, resolve
 from .mentions import Mentions
 from .model import Article, Briefing
 
@@ -61,10 +61,11 @@ def anchor(b: Briefing, allow_html: bool, mentions: Mentions) -> Article:
     spans: dict[str, tuple[int, int]] = {}
     errors: list[ContentError] = []
     for a in b.annotations:
-        try:
-            spans[a.id] = locate(searchable, a)
-        except ContentError as exc:
-            errors.append(exc)
+        found = resolve(searchable, a)
+        if isinstance(found, ContentError):
+            errors.append(found)
+        else:
+            spans[a.id] = found
     raise_all(errors)
     named, links = mentions.find(text, segments)
     kinds = {a.id: a.kind for a in b.annotations}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
-from difflib import SequenceMatcher
 from functools import lru_cache
 
+from .errors import ContentError
 from .model import Annotation
+from .passage import nearest
+from .textindex import WordIndex
 
 # One-for-one replacements keep offsets in the normalised text equal to offsets in the original.
 _FOLD = {ord(c): "'" for c in "\"‘’‚‛“”„‟«»‹›′″"}
@@ -18,12 +19,12 @@ _FOLD.update({0x3000: " ", 0x205F: " ", 0xFEFF: " "})
 # Squeezing makes copy-paste variants identical: space runs become one space, … becomes three dots.
 _SQUEEZE = re.compile(r"  +|…")  # not " {2,}|…": a literal first is several times faster
 CONTEXT = 30
-# Plain str.find scans cost about len(text) each; past this many scanned characters a word index
-# of the text is cheaper (thousands of quotes on one long article).
-INDEX_AFTER = 20_000_000
-# The closest-passage search: the quote's longest words (at most WORDS, HITS places each) vote for
-# where it would start, in BUCKET-character steps; the CANDIDATES best places are compared closely.
-WORDS, HITS, BUCKET, CANDIDATES = 12, 1000, 16, 5
+# A str.find scan costs about len(text) and building the word index about SCANS of them: the index
+# is built only once the scans have cost that much (hundreds of quotes on one article), so a few
+# quotes on a long article never pay for it.
+SCANS = 50
+# Matches listed in an error; the rest are counted.
+LISTED = 10
 
 
 def fold(text: str) -> str:
@@ -44,8 +45,11 @@ class Text:
         self.text = text
         self.folded = fold(text)
         self.squeezed, self._starts, self._shifts = squeeze(self.folded)
+        # Only the dots of an ellipsis character can be cut apart by a match's edge.
+        self._dotted = "…" in self.folded
         self._scanned = 0
-        self._words: dict[str, list[int]] | None = None
+        self._index: WordIndex | None = None
+        self._found: dict[str, list[int]] = {}
         self._lowered: str | None = None
 
     def lowered(self) -> str:
@@ -67,13 +71,23 @@ class Text:
         """Tell whether a boundary at pos would cut the dots of one … character apart."""
         return 0 < pos < len(self.squeezed) and self.to_folded(pos - 1) == self.to_folded(pos)
 
-    def find(self, needle: str) -> list[tuple[int, int]]:
-        """Return every squeezed (start, end) of needle, overlapping ones included."""
+    def starts(self, needle: str) -> list[int]:
+        """Return the squeezed start of every match of needle, overlapping ones included."""
         if not needle:
             return []
+        found = self._found.get(needle)
+        if found is None:  # the same quote on one article is searched once
+            found = self.candidates(needle)
+            if self._dotted:
+                size = len(needle)
+                found = [p for p in found if not self.splits(p) and not self.splits(p + size)]
+            self._found[needle] = found
+        return found
+
+    def find(self, needle: str) -> list[tuple[int, int]]:
+        """Return every squeezed (start, end) of needle, overlapping ones included."""
         size = len(needle)
-        return [(p, p + size) for p in self.candidates(needle)
-                if not self.splits(p) and not self.splits(p + size)]
+        return [(p, p + size) for p in self.starts(needle)]
 
     def fits(self, match: tuple[int, int], prefix: str, suffix: str) -> bool:
         """Tell whether the squeezed prefix ends just before a match and the suffix starts after it."""
@@ -86,9 +100,10 @@ class Text:
 
     def candidates(self, needle: str) -> list[int]:
         """Return every offset of needle in the squeezed text (overlapping ones included)."""
-        words = needle.split(" ")
-        if len(words) > 2 and self._indexed():
-            return self._lookup(needle, words)
+        if self._index is None and self._scanned > SCANS * len(self.squeezed):
+            self.index()
+        if self._index is not None:
+            return self._index.find(needle)
         self._scanned += len(self.squeezed)
         found, find = [], self.squeezed.find
         at = find(needle)
@@ -97,23 +112,11 @@ class Text:
             at = find(needle, at + 1)
         return found
 
-    def _indexed(self) -> bool:
-        """Build the word index once plain scans have cost more than building it would."""
-        if self._words is None and self._scanned > INDEX_AFTER:
-            self._words, pos = {}, 0
-            for word in self.squeezed.split(" "):  # twice as fast as re.finditer
-                self._words.setdefault(word, []).append(pos)
-                pos += len(word) + 1
-        return self._words is not None
-
-    def _lookup(self, needle: str, words: list[str]) -> list[int]:
-        """Find needle through its rarest inner word, which must be a whole word of the text."""
-        offsets = [0]
-        for w in words[:-1]:
-            offsets.append(offsets[-1] + len(w) + 1)
-        j = min(range(1, len(words) - 1), key=lambda k: len(self._words.get(words[k], ())))
-        hits = (p - offsets[j] for p in self._words.get(words[j], ()))
-        return [p for p in hits if p >= 0 and self.squeezed.startswith(needle, p)]
+    def index(self) -> WordIndex:
+        """Build the word index of the squeezed text (once) and return it."""
+        if self._index is None:
+            self._index = WordIndex(self.squeezed)
+        return self._index
 
 
 def squeeze(folded: str) -> tuple[str, list[int], list[int]]:
@@ -148,27 +151,57 @@ def find_all(t: Text, quote: str) -> list[tuple[int, int]]:
 
 def locate(t: Text, a: Annotation) -> tuple[int, int]:
     """Return the one span an annotation means, or raise a ContentError saying how to fix it."""
-    matches = t.find(needle(a.quote))
-    if not matches:
-        raise a.quote_where.error(not_found(t, a.quote))
-    prefix, suffix = needle(a.prefix), needle(a.suffix)
-    chosen = [m for m in matches if t.fits(m, prefix, suffix)]
-    narrowed = " with this prefix/suffix" if prefix or suffix else ""
+    found = resolve(t, a)
+    if isinstance(found, ContentError):
+        raise found
+    return found
+
+
+def resolve(t: Text, a: Annotation) -> tuple[int, int] | ContentError:
+    """Return the one span an annotation means, or the ContentError saying how to fix it.
+
+    The error is made, not raised: a raised one would keep its traceback, and with it this frame
+    and every match, alive for as long as the error is kept.
+    """
+    key = needle(a.quote)
+    starts = t.starts(key)
+    if not starts:
+        return a.quote_where.error(not_found(t, a.quote))
+    size = len(key)
+    chosen = fitting(t, starts, size, needle(a.prefix), needle(a.suffix))
+    pick = a.occurrence or 1
+    if pick <= len(chosen) and (a.occurrence or len(chosen) == 1):
+        return t.span((chosen[pick - 1], chosen[pick - 1] + size))
+    return unresolved(t, a, starts, chosen, size)
+
+
+def fitting(t: Text, starts: list[int], size: int, prefix: str, suffix: str) -> list[int]:
+    """Return the matches (by start) that the prefix and suffix allow, in text order."""
+    if not prefix and not suffix:
+        return starts
+    return [p for p in starts if t.fits((p, p + size), prefix, suffix)]
+
+
+def unresolved(t: Text, a: Annotation, starts: list[int], chosen: list[int],
+               size: int) -> ContentError:
+    """Say why the matches of a quote do not come down to one: none fits, or several do."""
+    narrowed = " with this prefix/suffix" if needle(a.prefix) or needle(a.suffix) else ""
     if not chosen:
-        raise a.at("prefix" if prefix else "suffix").error(
-            f"quote found {times(len(matches))} but never with this prefix/suffix: "
-            + listing(t, matches))
+        return a.at("prefix" if needle(a.prefix) else "suffix").error(
+            f"quote found {times(len(starts))} but never with this prefix/suffix: "
+            + listing(t, listed(starts, size), len(starts)))
     if a.occurrence:
-        if a.occurrence > len(chosen):
-            raise a.at("occurrence").error(
-                f"occurrence {a.occurrence} is out of range: the quote matches "
-                f"{times(len(chosen))}{narrowed}: " + listing(t, chosen))
-        return t.span(chosen[a.occurrence - 1])
-    if len(chosen) > 1:
-        raise a.quote_where.error(
-            f"quote is ambiguous: it matches {len(chosen)} places{narrowed}; add 'prefix', 'suffix' "
-            f"or 'occurrence' to choose one: " + listing(t, chosen))
-    return t.span(chosen[0])
+        return a.at("occurrence").error(
+            f"occurrence {a.occurrence} is out of range: the quote matches "
+            f"{times(len(chosen))}{narrowed}: " + listing(t, listed(chosen, size), len(chosen)))
+    return a.quote_where.error(
+        f"quote is ambiguous: it matches {len(chosen)} places{narrowed}; add 'prefix', 'suffix' "
+        f"or 'occurrence' to choose one: " + listing(t, listed(chosen, size), len(chosen)))
+
+
+def listed(starts: list[int], size: int) -> list[tuple[int, int]]:
+    """Return the (start, end) of the matches an error lists."""
+    return [(p, p + size) for p in starts[:LISTED]]
 
 
 def squash(text: str) -> str:
@@ -181,15 +214,19 @@ def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def listing(t: Text, matches: list[tuple[int, int]], limit: int = 10) -> str:
-    """Show each match with a few words of context, numbered for 'occurrence'."""
+def listing(t: Text, matches: list[tuple[int, int]], count: int | None = None) -> str:
+    """Show the first LISTED matches with a few words of context, numbered for 'occurrence'.
+
+    count is how many matches there are in all, when matches holds only the first ones.
+    """
+    count = len(matches) if count is None else count
     shown, text = [], t.text
-    for n, (start, end) in enumerate(map(t.span, matches[:limit]), 1):
+    for n, (start, end) in enumerate(map(t.span, matches[:LISTED]), 1):
         lo, hi = cut(text, start - CONTEXT), cut(text, end + CONTEXT, -1)
         before = "..." + one_line(text[lo:start]).lstrip() if lo > 0 else one_line(text[:start])
         after = one_line(text[end:hi]).rstrip() + "..." if hi < len(text) else one_line(text[end:])
         shown.append(f'({n}) "{before}[{squash(text[start:end])}]{after}"')
-    more = f" and {len(matches) - limit} more" if len(matches) > limit else ""
+    more = f" and {count - LISTED} more" if count > LISTED else ""
     return "; ".join(shown) + more
 
 
@@ -218,43 +255,8 @@ def not_found(t: Text, quote: str) -> str:
 
 def closest(t: Text, quote: str) -> str | None:
     """Return the passage of the text most similar to the quote (fuzzy), or None."""
-    hay, want = t.lowered(), needle(quote).lower()
-    if not hay or not want:
-        return None
-    best, span = 0.0, None
-    for start, _ in votes(hay, want).most_common(CANDIDATES):
-        ratio, found = align(hay, want, start * BUCKET)
-        if ratio > best:
-            best, span = ratio, found
-    if span is None or best < 0.4:
-        return None
-    return widen(t.text, *t.span(span))
-
-
-def votes(hay: str, want: str) -> Counter:
-    """Vote for where the quote would start, by where its longer words occur in the text."""
-    words = {m.group(): m.start() for m in re.finditer(r"\w+", want)}
-    longest = sorted(words, key=len, reverse=True)[:WORDS]
-    counts: Counter = Counter()
-    for word in longest:
-        at, seen = hay.find(word), 0
-        while at >= 0 and seen < HITS:
-            counts[(at - words[word]) // BUCKET] += len(word)
-            at, seen = hay.find(word, at + 1), seen + 1
-    return counts
-
-
-def align(hay: str, want: str, start: int) -> tuple[float, tuple[int, int]]:
-    """Line the quote up with the text near start; return the similarity and the matching span."""
-    slack = len(want) // 2 + BUCKET
-    lo = max(0, start - slack)
-    window = hay[lo:start + len(want) + slack]
-    blocks = [b for b in SequenceMatcher(None, window, want, autojunk=False).get_matching_blocks()
-              if b.size >= 3]
-    if not blocks:
-        return 0.0, (start, start + 1)
-    first, last = lo + blocks[0].a, lo + blocks[-1].a + blocks[-1].size
-    return SequenceMatcher(None, hay[first:last], want, autojunk=False).ratio(), (first, last)
+    span = nearest(t.lowered(), needle(quote).lower())
+    return None if span is None else widen(t.text, *t.span(span))
 
 
 def widen(text: str, start: int, end: int) -> str:

@@ -31,6 +31,7 @@ import yaml
 from briefings.anchor import anchor
 from briefings.errors import ContentError, flatten
 from briefings.load import ANNOTATION, make_annotation
+from briefings.match import Text, find_all
 from briefings.mentions import Mentions
 from briefings.model import Annotation, Article, Briefing, Speaker
 from briefings.yamlschema import Checker, ListOf, Loader
@@ -356,3 +357,31 @@ def test_many_annotations_anchor():
     article = render(body, annotations)
     assert len(article.spans) == 4000
     assert article.html.count('data-annotations="a1999 b1999"') == 1
+
+
+def test_quotes_found_through_the_word_index_are_the_quotes_a_scan_finds():
+    # Enough quotes for the index to be built part way through; each kind of lookup is used.
+    body = "".join(f"Sentence {i} says token{i} here, and group{i // 4} agrees.\n\n"
+                   for i in range(300))
+    quotes = [(f"token{i} here", 0) if i % 3 == 0 else (f"group{i // 4} agrees.", i % 4 + 1)
+              if i % 3 == 1 else (f"oken{i} he", 0) for i in range(300)]
+    quotes += [("says token1", 5), ("n12 here", 0), ("299 says token299 here, and", 0)]
+    annotations = [Annotation(id=f"a{n}", quote=q, kind="note", occurrence=o)
+                   for n, (q, o) in enumerate(quotes)]
+    article = render(body, annotations)
+    for a in annotations:
+        matches = find_all(Text(article.text), a.quote)  # a fresh text: scanned, never indexed
+        assert article.spans[a.id] == matches[max(a.occurrence, 1) - 1], a.quote
+
+
+def test_many_ambiguous_quotes_give_small_errors_with_no_traceback():
+    body = "A word and a word and a word. " * 400 + "\n"
+    annotations = annotations_from_yaml("".join(f"- {{id: a{i}, quote: a}}\n" for i in range(300)))
+    with pytest.raises(ExceptionGroup) as info:
+        render(body, annotations)
+    errors = flatten(info.value)
+    assert len(errors) == 300
+    for e in errors:
+        assert e.__traceback__ is None and e.__context__ is None
+        assert vars(e).keys() == {"path", "line", "column", "message"} and len(str(e)) < 1000
+        assert "it matches 1600 places;" in e.message and e.message.endswith("and 1590 more")

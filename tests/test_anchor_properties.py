@@ -130,3 +130,16 @@ def test_visible_text_is_the_text_a_reader_sees(body: str):
     shown = Shape(render(body).html).text
     # The rendered text holds the visible text's characters in order (HTML adds only whitespace).
     assert "".join(shown.split()) == "".join(text.split())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOCUMENTS, st.data())
+def test_the_word_index_finds_each_span_as_a_scan_does(body: str, data):
+    # Thousands of quotes on one article are found through the index: it must agree everywhere.
+    text, _ = visible_text(parse(body))
+    if not text.strip():
+        return
+    indexed = Text(text)
+    indexed.index()
+    for a, b in spans_of(text, data.draw, data.draw(st.integers(1, 5))):
+        assert find_all(indexed, text[a:b]) == find_all(Text(text), text[a:b])
