@@ -10,7 +10,7 @@ from pathlib import Path
 from . import __version__
 from .cache import DEFAULT
 from .errors import ContentError, flatten
-from .parallel import default_jobs
+from .parallel import WorkerDied, default_jobs
 from .pipeline import Options, build, check
 from .progress import Progress
 from .settings import base_url_problem
@@ -93,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from .serve import serve
             return serve(opts, args.host, args.port)
+    except WorkerDied as exc:  # not the content's fault, nor a bug to show a traceback for
+        print(f"error: {exc}{'' if args.command == 'check' else '; nothing was written'}", file=sys.stderr)
+        return 1
     except (Exception, ExceptionGroup) as exc:
         errors = flatten(exc) or os_error(exc)
         if not errors:
