@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}{'' if args.command == 'check' else '; nothing was written'}", file=sys.stderr)
         return 1
     except (Exception, ExceptionGroup) as exc:
-        errors = flatten(exc) or os_error(exc)
+        errors = flatten(exc) or os_error(exc, None if args.command == "check" else opts.out)
         if not errors:
             raise
         for e in errors:
@@ -133,11 +134,23 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def os_error(exc: BaseException) -> list[ContentError]:
-    """Turn a file the system refused (unreadable, unwritable, wrong type) into a located error."""
-    if not isinstance(exc, OSError) or not exc.filename:
+DISK_ERRORS = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+               errno.EFBIG: "a file grew past the size allowed", errno.EROFS: "the file system is read-only",
+               errno.EIO: "the disk reported an input/output error"}
+"""Errors of a write that name no file: they are the disk's, wherever the write went."""
+
+
+def os_error(exc: BaseException, out: Path | None = None) -> list[ContentError]:
+    """Turn a file the system refused (unreadable, unwritable, wrong type) or a failing disk into a
+    located error; out is the folder being written."""
+    if not isinstance(exc, OSError):
         return []  # anything else is a bug in briefings: let its traceback through
-    return [ContentError(shown(exc.filename), 1, 1, f"cannot use this path: {exc.strerror or exc}")]
+    if exc.filename:
+        return [ContentError(shown(exc.filename), 1, 1, f"cannot use this path: {exc.strerror or exc}")]
+    if exc.errno in DISK_ERRORS and out is not None:
+        return [ContentError(shown(out), 1, 1, f"cannot write the site: {DISK_ERRORS[exc.errno]} "
+                                               f"({exc.strerror}); the previous site is unchanged")]
+    return []
 
 
 def shown(path) -> str:

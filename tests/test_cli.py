@@ -234,3 +234,47 @@ def test_errors_nested_in_groups_are_all_printed(monkeypatch, capsys):
     assert cli.main(["check"]) == 1
     assert capsys.readouterr().err.splitlines() == [
         "b.yml:2:3: error: two", "a.yml:1:1: error: one", "2 errors"]
+
+
+def limited_build(root: Path, limit: int) -> subprocess.CompletedProcess:
+    """Run a build whose process may write files of at most limit bytes (as a full disk would stop it)."""
+    import resource
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # Python ignores SIGXFSZ: writes fail
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--no-cache", "--no-search", "--jobs", "1"],
+                          cwd=root, env=env, capture_output=True, text=True, preexec_fn=cap, timeout=120)
+
+
+def test_a_disk_that_refuses_writes_is_one_error_line_and_the_old_site_stays(project):
+    root = project()
+    assert run_cli("build", "--no-cache", "--no-search", cwd=root).code == 0
+    before = snapshot(root / "site")
+    article = root / "content/briefings/first.md"
+    article.write_text(article.read_text() + "\nA long paragraph. " * 2000)
+    run = limited_build(root, 16_000)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines() == [
+        "site:1:1: error: cannot write the site: a file grew past the size allowed (File too large); the "
+        "previous site is unchanged", "1 error; nothing was written"]
+    assert snapshot(root / "site") == before
+    assert sorted(p.name for p in root.iterdir()) == ["content", "site"]  # no half-written folder left
+
+
+def test_a_full_disk_is_one_error_line(project, tmp_path_factory):
+    disk = tmp_path_factory.mktemp("tiny-disk")
+    mounted = os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)],
+                                                   capture_output=True).returncode == 0
+    if not mounted:
+        pytest.skip("needs root and permission to mount a small tmpfs")
+    try:
+        root = project()
+        run = run_cli("build", "--no-cache", "--no-search", "--out", str(disk / "site"), cwd=root)
+        assert run.code == 1 and "Traceback" not in run.err
+        assert run.err.splitlines()[0].endswith(
+            "error: cannot write the site: the disk is full (No space left on device); the previous site is unchanged")
+        assert not list(disk.iterdir())
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
