@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefings.anchor import anchor, chunks, mark, note_slots  # noqa: E402
-from briefings.markdown import parse, render_markdown, visible_text  # noqa: E402
-from briefings.match import Text, find_all, locate  # noqa: E402
-from briefings.mentions import Mentions  # noqa: E402
+from briefings.text.anchor import anchor, chunks, mark, note_slots  # noqa: E402
+from briefings.text.markdown import parse, render_markdown, visible_text  # noqa: E402
+from briefings.text.match import Text, find_all, locate  # noqa: E402
+from briefings.text.mentions import Mentions  # noqa: E402
 from briefings.model import Annotation, Briefing, Speaker  # noqa: E402
 
 WORDS = ("treaty force council article state security measure member resolution peace talks "

@@ -31,9 +31,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefings.anchor import anchor  # noqa: E402
-from briefings.markdown import parse, visible_text  # noqa: E402
-from briefings.mentions import Mentions  # noqa: E402
+from briefings.text.anchor import anchor  # noqa: E402
+from briefings.text.markdown import parse, visible_text  # noqa: E402
+from briefings.text.mentions import Mentions  # noqa: E402
 from briefings.model import Annotation, Briefing, Where  # noqa: E402
 
 WORDS = ("treaty force council article state security measure member resolution peace talks "

@@ -31,10 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefings.incremental import Site  # noqa: E402
+from briefings.engine.incremental import Site  # noqa: E402
 from briefings.pipeline import Options  # noqa: E402
-from briefings.serve import Preview, settle, watch  # noqa: E402
-from briefings.watch import QUIET_MS  # noqa: E402
+from briefings.preview.serve import Preview, settle, watch  # noqa: E402
+from briefings.preview.watch import QUIET_MS  # noqa: E402
 
 FIRST = "Ada Bruno Celia Dario Elin Farid Greta Hugo Ines Jonas Kaia Lev".split()
 LAST = "Arden Brask Corrin Dahl Emmer Falk Gorse Hallen Ivers Jarl".split()

@@ -51,7 +51,12 @@ def timed(module, name: str, stage: str) -> None:
 
 def instrument() -> None:
     """Put timers around the functions of each stage (the names the pipeline calls them by)."""
-    from briefings import anchor, output, pipeline, reading, rendering, write
+    from briefings.text import anchor
+    from briefings.engine import output
+    from briefings import pipeline
+    from briefings.engine import reading
+    from briefings.engine import rendering
+    from briefings.engine import write
     timed(reading, "read_pair", "read and check YAML sidecars and articles")
     timed(anchor, "parse", "parse Markdown (markdown-it-py)")
     timed(anchor, "chunks", "render article bodies to HTML")

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .cache import DEFAULT
+from .engine.cache import DEFAULT
 from .errors import ContentError, flatten
-from .parallel import WorkerDied, default_jobs
+from .engine.parallel import WorkerDied, default_jobs
 from .pipeline import Options, build, check
-from .progress import Progress
-from .settings import base_url_problem
+from .engine.progress import Progress
+from .content.settings import base_url_problem
 
 
 def parser() -> argparse.ArgumentParser:
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"checked {counted(len(b), 'briefing')}, {counted(notes, 'annotation')} and "
                   f"{counted(result.pages, 'page')}: no errors")
         else:
-            from .serve import serve
+            from .preview.serve import serve
             return serve(opts, args.host, args.port)
     except WorkerDied as exc:  # not the content's fault, nor a bug to show a traceback for
         print(f"error: {exc}{'' if args.command == 'check' else '; nothing was written'}", file=sys.stderr)

@@ -15,22 +15,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .anchor import anchor
-from .cache import Cache, digest, generator, open_cache
+from .text.anchor import anchor
+from .engine.cache import Cache, digest, generator, open_cache
 from .errors import ContentError, flatten, raise_all
-from .files import folder_files
+from .content.files import folder_files
 from .index import Index, build_index
-from .lock import one_build
-from .mentions import Mentions
+from .engine.lock import one_build
+from .text.mentions import Mentions
 from .model import Article, Briefing, Content, SiteConfig
-from .output import look_back, write_output
-from .parallel import collector_paused
-from .pages import Page, plan
-from .publish import extra_files
-from .reading import Model, read_all
-from .render import search_path
-from .rendering import render_all, render_files, static_files
-from .write import WriteStats, check_out
+from .engine.output import look_back, write_output
+from .engine.parallel import collector_paused
+from .pages.plan import Page, plan
+from .outputs.publish import extra_files
+from .engine.reading import Model, read_all
+from .pages.render import search_path
+from .engine.rendering import render_all, render_files, static_files
+from .engine.write import WriteStats, check_out
 
 __all__ = ["Options", "Result", "anchor_all", "anchor_one", "build", "check", "gather",
            "render_files", "render_pages", "static_files", "with_base_url"]

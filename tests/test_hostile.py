@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from briefings.safety import safe_url
+from briefings.text.safety import safe_url
 from conftest import SITES, run_cli
 
 URL_ATTRS = {"href", "src", "action", "formaction", "poster", "srcset", "data", "xlink:href", "background"}

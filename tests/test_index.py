@@ -6,7 +6,7 @@ import pytest
 
 from briefings.errors import ContentError
 from briefings.index import build_index
-from briefings.load import load
+from briefings.content.load import load
 from briefings.pipeline import anchor_all
 from conftest import SITES
 

@@ -1,0 +1,1 @@
+"""Stage 1: read the content folder into the model, checking everything."""

@@ -1,0 +1,1 @@
+"""Stage 4: the page plan, and rendering it through the templates."""

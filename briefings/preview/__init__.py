@@ -1,0 +1,1 @@
+"""The live preview: the engine kept in memory, served with live reload."""

@@ -1,0 +1,229 @@
+"""`briefings serve`: build, serve the output with livereload, rebuild on change, reload once per build.
+
+One thread watches the content and template folders (kernel change notices, see watch.py). At the
+first notice of a burst of saves it starts the incremental rebuild; it writes (one atomic swap)
+only once the burst is over, preparing again if the burst brought more changes, and only then asks
+livereload to reload the open pages (livereload's 3 s reload throttle is turned off). While the
+content or templates are broken every HTML request gets an error page listing the
+PATH:LINE:COLUMN lines, and the next good save reloads it away."""
+
+from __future__ import annotations
+
+import errno
+import gc
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+import traceback
+from pathlib import Path
+
+from ..errors import ContentError, flatten
+from ..engine.incremental import Site
+from ..engine.lock import one_build
+from .http import preview_server
+from ..content.files import no_content, shown
+from ..pipeline import Options
+from .watch import Watcher, say
+from ..engine.write import check_out
+
+
+class Preview:
+    """The site being previewed: rebuilds it and remembers the errors of the last build."""
+
+    def __init__(self, opts: Options, out=sys.stdout, err=sys.stderr) -> None:
+        self.opts = opts
+        self.site = Site(opts)
+        self.errors: tuple[str, ...] = ()
+        self.out, self.err = out, err
+        self.reload = lambda: None
+        """Called after every build that changed what the browser should show."""
+        self.lock = threading.Lock()
+
+    def build(self, changed: set[str] | None = None, settled=None) -> None:
+        """Rebuild after changes (None: everything), report in the terminal, then reload the browser.
+
+        With settled (from the watcher), rendering starts at the first notice of a burst; the
+        write waits until settled() says the burst is over, and if it brought more changes those
+        are prepared too. Either way: one write and one reload per burst, after the swap.
+        """
+        with self.lock:
+            try:
+                with one_build(self.opts.out, say=lambda line: say(self.err, line)):
+                    prepared = self.attempt(changed)
+                    more = settled() if settled is not None else set()
+                    if more:
+                        changed = (changed or set()) | more
+                        prepared = self.attempt(more)
+                    self.finish(prepared, changed)
+            except ContentError as exc:  # another build kept the output folder too long
+                self.failed(exc)
+                self.reload()
+
+    def attempt(self, changed: set[str] | None):
+        """Prepare a rebuild; return it, None when nothing changed that matters, or the exception."""
+        try:
+            return self.site.prepare(changed)
+        except (Exception, ExceptionGroup) as exc:
+            if not flatten(exc):  # not the user's mistake: start afresh with the next attempt
+                self.site.writer.drop_spare()
+                self.site = Site(self.opts)
+            return exc
+
+    def finish(self, prepared, changed: set[str] | None) -> None:
+        """Write a prepared rebuild (or show its errors), say so, and reload the browser."""
+        if prepared is None:
+            return
+        if isinstance(prepared, BaseException):
+            self.failed(prepared)
+            self.reload()
+            return
+        try:
+            outcome = self.site.commit(prepared)
+        except Exception as exc:  # the disk (or a bug), not the content: the previous site stays
+            self.failed(exc)
+            self.site.writer.drop_spare()
+            self.site = Site(self.opts)
+            self.reload()
+            return
+        fixed = "; errors fixed" if self.errors else ""
+        self.errors = ()
+        relevant = {p for p in changed if self.site.kind_of(os.path.abspath(p))} if changed else None
+        say(self.out, f"{cause(relevant or changed)}: {summary(outcome)}{fixed}")
+        self.reload()
+        if outcome.kind != "briefings":
+            settle()
+
+    def failed(self, exc: BaseException) -> None:
+        """Keep a failed build's errors for the error page and print them."""
+        errors = [str(e) for e in flatten(exc)]
+        if not errors:  # not the user's mistake: show it all the same
+            traceback.print_exception(exc, file=self.err)
+            errors = [f"internal error: {type(exc).__name__}: {exc}"]
+        self.errors = tuple(errors)
+        for line in errors:
+            say(self.err, line)
+        n = len(errors)
+        say(self.err, f"{n} error{'s' if n != 1 else ''}; the previous site is still on disk, the "
+                      f"browser shows the errors, and the preview rebuilds on your next save")
+
+
+def settle() -> None:
+    """After a full build, exempt the model now in memory from garbage collection passes.
+
+    A pass over a 1,000-briefing model stalled a later rebuild by up to 0.8 s. Frozen objects are
+    still freed when their last reference goes; only cycles among them wait for the next full build.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+def cause(changed: set[str] | None) -> str:
+    """Name what started a build: 'built', or the changed file (and how many more)."""
+    if not changed:
+        return "built"
+    first = shown(min(changed))
+    return f"{first} changed" + (f" (and {len(changed) - 1} more)" if len(changed) > 1 else "")
+
+
+def summary(outcome) -> str:
+    """Describe what a build did in one line."""
+    rendered = ("every page" if len(outcome.rendered) == outcome.pages
+                else f"{len(outcome.rendered)} of {outcome.pages} pages")
+    return (f"rendered {rendered} in {outcome.seconds * 1000:.0f} ms, {outcome.stats.written} files "
+            f"written, {outcome.stats.unchanged} unchanged")
+
+
+def url(host: str, port: int) -> str:
+    """Return the URL to print for a host and port."""
+    shown = "127.0.0.1" if host in ("", "0.0.0.0") else host
+    return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Return why the server cannot listen there, or None when it can."""
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        return f"cannot listen on {host}: {exc.strerror or exc}"
+    for family, kind, proto, _, addr in infos[:1]:
+        with socket.socket(family, kind, proto) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(addr)
+            except OSError as exc:
+                if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
+                    return (f"port {port} on {host} is already in use (another preview?); "
+                            f"choose another with --port")
+                return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
+
+
+def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
+    """Build, serve on host:port with live reload and rebuild on change until Ctrl-C; return the exit code."""
+    from livereload.handlers import LiveReloadHandler
+    from tornado.ioloop import IOLoop
+
+    check_out(opts.out, {"project folder": Path.cwd(), "content folder": opts.content,
+                         "templates folder": opts.templates})
+    if not opts.content.is_dir():
+        say(sys.stderr, f"error: {no_content(opts.content)}")
+        return 1
+    problem = port_problem(host, port)
+    if problem:
+        say(sys.stderr, f"error: {problem}")
+        return 1
+    quiet_logs()
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # livereload drops reloads within 3 s of the last one
+    preview = Preview(opts)
+    watcher = Watcher([opts.content, *preview.site.template_dirs], preview.build, ignore=[opts.out])
+    stop_on_signals()
+    try:
+        watcher.begin()  # inside the try: a signal from here on still ends the watcher
+        preview.build()
+        server = preview_server(preview, watcher, host, port)
+        server._setup_logging = lambda: None  # its INFO lines would drown the build messages
+        loop = IOLoop.current()
+        preview.reload = lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+        loop.add_callback(say, sys.stdout, f"serving {opts.out} at {url(host, port)} - live reload is "
+                                           f"on; press Ctrl-C to stop")
+        server.serve(port=port, host=host, root=str(os.path.abspath(opts.out)), restart_delay=0)
+    except OSError as exc:
+        say(sys.stderr, f"error: cannot listen on {host}:{port}: {exc.strerror or exc}")
+        return 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.end()
+        preview.site.writer.close()
+    say(sys.stdout, "preview stopped")
+    return 0
+
+
+def stop_on_signals() -> None:
+    """Make SIGINT and SIGTERM both stop the preview as Ctrl-C does, until the process ends.
+
+    SIGINT needs a handler too: `briefings serve &` in a script starts with SIGINT ignored, and
+    Python then leaves it ignored instead of raising KeyboardInterrupt. The handlers stay after the
+    stop: put back, a second SIGTERM would kill the process before it exits with 0.
+    """
+    stopping = threading.Event()
+
+    def interrupt(signum, frame):
+        """Raise KeyboardInterrupt at the first signal; later ones must not cut short the cleanup."""
+        if not stopping.is_set():
+            stopping.set()
+            raise KeyboardInterrupt
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, interrupt)
+
+
+def quiet_logs() -> None:
+    """Keep livereload's and tornado's routine logging out of the terminal."""
+    logging.getLogger("livereload").setLevel(logging.CRITICAL)
+    logging.getLogger("tornado.access").setLevel(logging.CRITICAL)
+    logging.getLogger("tornado.application").setLevel(logging.ERROR)
