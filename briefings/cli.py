@@ -44,6 +44,8 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--jobs", type=jobs, default=default_jobs(), metavar="N",
                        help=f"worker processes (the number of CPUs: {default_jobs()})")
     b.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    b.add_argument("--explain", action="store_true",
+                   help="list each page rendered again with the reason, and how many were kept")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
     return ap
@@ -80,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
                    progress=Progress)
     try:
         if args.command == "build":
-            result, stats, seconds, search = build(opts)
+            result, stats, seconds, search, reasons = build(opts)
+            if args.explain:
+                explained(reasons, result.pages)
             if search:
                 print(search)
             print(f"built {result.pages} pages into {opts.out}: {stats.written} files written, "
@@ -109,6 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def explained(reasons: tuple[str, ...], pages: int) -> None:
+    """Print why each page was rendered again, then how many were kept."""
+    for line in reasons:
+        print(f"rendered {line}")
+    print(f"kept {pages - len(reasons)} of {pages} pages: nothing they read changed")
 
 
 def run_init(args) -> int:

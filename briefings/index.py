@@ -6,9 +6,10 @@ import json
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from .model import Article, Content
+from .model import Annotation, Article, Content
 
 Ref = tuple[str, str]  # (briefing slug, annotation id)
+Said = tuple[str, str, str]  # (speaker id, briefing slug, statement id)
 RELATED = 5
 """How many related briefings a briefing lists."""
 MINING_BUDGET = 256
@@ -33,6 +34,8 @@ class Index:
     """Slug -> ids of speakers only named in it."""
     citations: dict[str, tuple[Ref, ...]]
     """'document/provision' -> annotations citing it, oldest first."""
+    discussed: dict[str, tuple[Said, ...]]
+    """'document/provision' -> statements discussing it (see discussed_in), newest briefing first."""
     topic_briefings: dict[str, tuple[str, ...]]
     """Topic id -> its briefings, newest first."""
     related: dict[str, tuple[str, ...]]
@@ -44,7 +47,8 @@ class Index:
 def build_index(content: Content, articles: dict[str, Article], memo=None) -> Index:
     """Build every cross-link from the loaded content and the anchored articles.
 
-    Of each article only spans and mentioned are read, so any object with those two will do.
+    Of each article spans and mentioned are read, and the note ids of its chunks when it has both a
+    statement and a citation (see discussed_in).
     memo(inputs, compute), when given, returns compute() or what it returned before for the same
     inputs (a text): the related ranking, the costliest part, is then redone only when it can change.
     """
@@ -56,6 +60,7 @@ def build_index(content: Content, articles: dict[str, Article], memo=None) -> In
     topics: dict[str, list[str]] = {t: [] for t in content.topics}
     citations: dict[str, list[Ref]] = {}
     by_kind: dict[str, list[Ref]] = {}
+    discussed: dict[str, list[Said]] = {}
     speakers_of, also_mentioned, in_order = {}, {}, {}
     for slug in newest:  # one pass, so each list costs what it holds
         b, art = by_slug[slug], articles[slug]
@@ -70,6 +75,8 @@ def build_index(content: Content, articles: dict[str, Article], memo=None) -> In
             mentioned_in[s].append(slug)
         for t in b.topics:
             topics[t].append(slug)
+        for a, ref in discussed_in(in_order[slug], art):
+            discussed.setdefault(ref, []).append((a.speaker, slug, a.id))
     for slug in oldest:
         for a in in_order[slug]:
             if a.provision:
@@ -82,8 +89,29 @@ def build_index(content: Content, articles: dict[str, Article], memo=None) -> In
         mentioned_in={k: tuple(v) for k, v in mentioned_in.items()},
         speakers_of=speakers_of, also_mentioned=also_mentioned,
         citations={k: tuple(v) for k, v in sorted(citations.items())},
+        discussed={k: tuple(v) for k, v in sorted(discussed.items())},
         topic_briefings={k: tuple(v) for k, v in topics.items()}, related=related(content, speakers_of, memo),
         by_kind={k: tuple(by_kind.get(k, ())) for k in ("provision", "statement", "note", "correction")})
+
+
+def discussed_in(in_order: list[Annotation], art: Article) -> list[tuple[Annotation, str]]:
+    """Return (statement, 'document/provision') for each provision a statement of one briefing
+    discusses, statements in text order.
+
+    A statement discusses a provision when it overlaps an annotation citing it or stands in the same
+    block of the text as one (paragraph, list item, heading, table): exactly when their notes follow
+    the same block, which the chunks tell. A highlight running across blocks joins them; how the
+    Markdown source wraps its lines does not matter.
+    """
+    if not any(a.provision for a in in_order) or not any(a.kind == "statement" for a in in_order):
+        return []  # reading the chunks may be a cache read: skip the briefings that need none
+    block = {aid: n for n, (_, ids) in enumerate(art.chunks) for aid in ids}
+    cited: dict[int, list[str]] = {}
+    for a in in_order:
+        if a.provision and a.id in block:
+            cited.setdefault(block[a.id], []).append(a.provision)
+    return [(a, ref) for a in in_order if a.kind == "statement" and a.id in block
+            for ref in dict.fromkeys(cited.get(block[a.id], ()))]
 
 
 def features(content: Content, speakers_of: dict[str, tuple[str, ...]]) -> tuple[list[tuple[int, ...]], list[int]]:

@@ -1,39 +1,47 @@
-"""The whole flow in order: load -> parse and anchor -> index -> render -> write.
+"""The whole flow, stage by stage:
 
-gather() and check() make every file in memory; build() writes the site as it renders it (output.py
-decides what a build keeps from the one before). With a cache folder, briefings whose files are
-unchanged are neither read nor anchored again; with jobs > 1, anchoring and rendering run in
-worker processes forked once the model is in memory. Neither changes a byte of the output.
+1. content (content/): read the content folder into the model, checking everything;
+2. text (text/): each article's Markdown to HTML, every annotation's quote anchored in it;
+3. index (index.py): the cross-links between briefings, speakers, documents and topics;
+4. pages (pages/): the page plan, each page rendered through the templates;
+5. outputs (outputs/): the W3C annotation export beside each briefing, the files GitHub Pages
+   wants, the search index;
+then the site is written all at once, swapped in whole.
+
+gather() runs the stages as plainly as they go, in memory. build() and check() run the same
+stages through the engine (engine/), which reads from the cache what did not change, works in
+several processes, and renders and writes again only what a change affects; the preview keeps
+that engine in memory between saves. None of this changes a byte of the output.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .text.anchor import anchor
-from .engine.cache import Cache, digest, generator, open_cache
-from .errors import ContentError, flatten, raise_all
 from .content.files import folder_files
-from .index import Index, build_index
+from .content.load import load
+from .content.settings import with_base_url
+from .engine.cache import open_cache
 from .engine.lock import one_build
-from .text.mentions import Mentions
-from .model import Article, Briefing, Content, SiteConfig
-from .engine.output import look_back, write_output
 from .engine.parallel import collector_paused
-from .pages.plan import Page, plan
-from .outputs.publish import extra_files
-from .engine.reading import Model, read_all
-from .pages.render import search_path
+from .engine.reading import read_all
+from .engine.rebuild import Engine
 from .engine.rendering import render_all, render_files, static_files
+from .engine.reuse import ContentView, Reads
 from .engine.write import WriteStats, check_out
-
-__all__ = ["Options", "Result", "anchor_all", "anchor_one", "build", "check", "gather",
-           "render_files", "render_pages", "static_files", "with_base_url"]
+from .errors import ContentError, flatten, raise_all
+from .index import build_index
+from .model import Article, Briefing, Content, SiteConfig
+from .outputs.publish import extra_files, search_available
+from .pages.lookup import Lookup
+from .pages.plan import plan
+from .pages.render import environment, search_path
+from .text.anchor import anchor
+from .text.mentions import Mentions
 
 
 @dataclass(frozen=True)
@@ -71,65 +79,23 @@ class Result:
 
 
 def gather(opts: Options) -> Result:
-    """Load, anchor, index and render the whole site in memory; raise every content error."""
-    cache = open_cache(opts.cache)
-    try:
-        with collector_paused():
-            model, index, pages = prepare(opts, cache)
-        files: dict[str, bytes] = {}
-        for made in render_all(model, index, pages, opts.templates, opts.jobs):
-            files.update(made)
-    finally:
-        gc.unfreeze()
-        if cache is not None:
-            cache.close()
-    files.update(static_files(opts.templates))
-    files.update(extra_files(model.content.site))
-    return Result(content=model.content, files=files, pages=len(pages))
-
-
-def prepare(opts: Options, cache: Cache | None, search: bool | None = None, before=None) -> tuple[Model, Index, list[Page]]:
-    """Read and anchor every briefing, index them and plan the pages; raise every content error.
-
-    search: whether the site has a search index (default: whether Pagefind is installed); before:
-    what look_back() read already (files' bytes, the content folder's listing).
-    """
+    """Run every stage in memory, one after the other; raise every content error."""
     errors: list[ContentError] = []
-    model = read_all(opts.content, errors, cache, opts.jobs, site_of=lambda s: with_base_url(s, opts.base_url),
-                     read=before.read if before else None, files=before.listing or None if before else None,
-                     hashes=before.hashes if before else None)
-    if cache is not None:
-        cache.commit()  # what was read is good even when another file has errors
-    for folder in search_path(opts.templates):  # refuse links leaving it before Jinja reads a template
-        folder_files(folder, errors, "templates folder")
+    content = load(opts.content, errors)  # 1. content
+    content = Content(with_base_url(content.site, opts.base_url), content.briefings, content.speakers,
+                      content.documents, content.topics)
+    articles = anchor_all(content, errors)  # 2. text
+    template_links(opts.templates, errors)
     raise_all(errors)
-    index = build_index(model.content, model.articles, related_memo(cache, model.content))
-    return model, index, plan(model.content, index, search)
-
-
-def related_memo(cache: Cache | None, content: Content):
-    """Return a memo for build_index keeping the related ranking in the cache, or None without one."""
-    if cache is None:
-        return None
-    slugs = {b.slug for b in content.briefings}
-
-    def memo(inputs: str, compute):
-        key = digest(generator(), inputs)
-        value = cache.get("related", key)
-        if (isinstance(value, dict) and value.keys() == slugs
-                and all(isinstance(v, list) and set(v) <= slugs for v in value.values())):
-            return {slug: tuple(value[slug]) for slug in value}
-        result = compute()
-        cache.put("related", key, {slug: list(v) for slug, v in result.items()})
-        return result
-    return memo
-
-
-def with_base_url(site: SiteConfig, base_url: str | None) -> SiteConfig:
-    """Return the settings with --base-url (when given) in place of site.yml's."""
-    if not base_url:
-        return site
-    return dataclasses.replace(site, base_url=base_url if base_url.endswith("/") else base_url + "/")
+    index = build_index(content, articles)  # 3. index
+    pages = plan(content, index, search_available())  # 4. pages
+    env = environment(opts.templates, content.site.allow_html)
+    reads = Reads(Lookup(content, articles, index))
+    common = {"site": content.site, "content": ContentView(content, reads), "lookup": reads}
+    files = render_pages(env, common, pages)
+    files.update(static_files(opts.templates))  # 5. outputs
+    files.update(extra_files(content.site))
+    return Result(content=content, files=files, pages=len(pages))
 
 
 def anchor_all(content: Content, errors: list[ContentError]) -> dict[str, Article]:
@@ -151,7 +117,7 @@ def anchor_one(b: Briefing, site: SiteConfig, mentions: Mentions, errors: list[C
         return None
 
 
-def render_pages(env, common: dict, pages: list[Page]) -> dict[str, bytes]:
+def render_pages(env, common: dict, pages: list) -> dict[str, bytes]:
     """Render the given pages; collect template errors and raise them together."""
     files, errors = {}, []
     for page in pages:
@@ -163,12 +129,23 @@ def render_pages(env, common: dict, pages: list[Page]) -> dict[str, bytes]:
     return files
 
 
+def template_links(templates: Path, errors: list[ContentError]) -> None:
+    """Refuse links that leave a templates folder, before Jinja reads any template."""
+    for folder in search_path(templates):
+        folder_files(folder, errors, "templates folder")
+
+
 def check(opts: Options) -> Result:
     """Validate everything and render every page in memory, writing nothing (the cache is only read)."""
     cache = open_cache(opts.cache, readonly=True)
     try:
         with collector_paused():
-            model, index, pages = prepare(opts, cache)
+            errors: list[ContentError] = []
+            model = read_all(opts.content, errors, cache, opts.jobs, site_of=lambda s: with_base_url(s, opts.base_url))
+            template_links(opts.templates, errors)
+            raise_all(errors)
+            index = build_index(model.content, model.articles)
+            pages = plan(model.content, index, search_available())
         render_all(model, index, pages, opts.templates, opts.jobs, put=lambda rel, data: None)
     finally:
         gc.unfreeze()
@@ -177,35 +154,29 @@ def check(opts: Options) -> Result:
     return Result(content=model.content, files={}, pages=len(pages))
 
 
-def build(opts: Options, search: bool = True) -> tuple[Result, WriteStats, float, str]:
+def build(opts: Options, search: bool = True) -> tuple[Result, WriteStats, float, str, tuple[str, ...]]:
     """Build the site and swap it into the output folder; nothing is written if anything fails.
 
-    Returns what was built, what the write did, the seconds taken and the search status.
+    Returns what was built, what the write did, the seconds taken, the search status and why each
+    page was rendered again (the others were kept).
     """
     started = time.perf_counter()
     protected = {"project folder": Path.cwd(), "content folder": opts.content, "templates folder": opts.templates}
     check_out(opts.out, protected | ({"cache folder": opts.cache} if opts.cache is not None else {}))
     with one_build(opts.out, opts.cache):
-        return locked_build(opts, search, started)
-
-
-def locked_build(opts: Options, search: bool, started: float) -> tuple[Result, WriteStats, float, str]:
-    """Build while holding the output and cache folders' locks (see build)."""
-    cache = open_cache(opts.cache)
-    try:
-        with collector_paused():
-            before = look_back(opts, cache, search and opts.search)
-            if not before.unchanged:
-                model, index, pages = prepare(opts, cache, before.searchable, before)
-                before.read.clear()  # the content's bytes: read, hashed and decoded by now
-        if before.unchanged:
-            result, stats, status = Result(None, {}, before.record.pages), WriteStats(0, before.counted()), \
-                "nothing changed"
-        else:
-            stats, status = write_output(opts, cache, before, model, index, pages)
-            result = Result(model.content, {}, len(pages))
-    finally:
-        gc.unfreeze()
-        if cache is not None:
-            cache.close()
-    return result, stats, time.perf_counter() - started, status
+        cache = open_cache(opts.cache)
+        try:
+            engine = Engine(opts, cache, search=search)
+            with collector_paused():
+                pending = engine.prepare()
+            if pending is None:  # nothing changed since the last build
+                record = engine.record_of()
+                return (Result(None, {}, record.pages), WriteStats(0, engine.counted()),
+                        time.perf_counter() - started, "nothing changed", ())
+            outcome = engine.commit(pending)
+        finally:
+            gc.unfreeze()
+            if cache is not None:
+                cache.close()
+    return (Result(pending.model.content, {}, outcome.pages), outcome.stats, time.perf_counter() - started,
+            outcome.search, outcome.reasons)

@@ -3,6 +3,7 @@ plain-text files (robots.txt, CNAME), so a hostile or mistyped setting is an err
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from urllib.parse import urlsplit
 
@@ -63,3 +64,10 @@ def host_problem(host: str) -> str | None:
         return (f"'cname' must be a host name such as briefings.example.org (letters, digits, hyphens "
                 f"and dots; no scheme or path), found {host!r}")
     return None
+
+
+def with_base_url(site, base_url: str | None):
+    """Return the settings with --base-url (when given) in place of site.yml's."""
+    if not base_url:
+        return site
+    return dataclasses.replace(site, base_url=base_url if base_url.endswith("/") else base_url + "/")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 CONTENT, TEMPLATES, BRIEFINGS = "content", "templates", "briefings"
 """Kinds of change, from the widest to the narrowest."""
+EDITOR_FILES = ("~", ".swp", ".swx", ".tmp", ".part")
+"""Endings of editors' scratch files, never a reason to rebuild."""
 
 
 def widest(a: str | None, b: str | None) -> str | None:
@@ -31,8 +33,7 @@ def classify(changed: set[str], content_dir: str, template_dirs: list[str], by_f
 
 def kind_of(path: str, content_dir: str, template_dirs: list[str], by_file: dict[str, str]) -> str | None:
     """Return what a change to one file (an absolute path) means for the site."""
-    name = os.path.basename(path)
-    if name.startswith(".") or name.endswith("~"):
+    if path.endswith(EDITOR_FILES) or hidden(path, [content_dir, *template_dirs]):
         return None
     if path in template_dirs or any(path.startswith(d + os.sep) for d in template_dirs):
         return TEMPLATES
@@ -51,3 +52,10 @@ def kind_of(path: str, content_dir: str, template_dirs: list[str], by_file: dict
         return CONTENT
     # A folder that is gone shows as a path without suffix; an editor's scratch file too.
     return CONTENT if any(f.startswith(path + os.sep) for f in by_file) else None
+
+
+def hidden(path: str, roots: list[str]) -> bool:
+    """Tell whether a path is hidden below its folder (a part of it starts with a dot: .git, .swp)."""
+    root = next((r for r in roots if path.startswith(r + os.sep)), None)
+    rel = path[len(root) + 1:] if root else os.path.basename(path)
+    return any(part.startswith(".") for part in rel.split(os.sep))

@@ -1,18 +1,20 @@
-"""What a build keeps from the last one into the same output folder.
+"""The one writer: what an update keeps of the site before it, and how the new site is swapped in.
 
-With a cache, each build records (kind "site", under the output folder's path) the hash of all its
-inputs, every page's key and the briefings it read, and the size, mtime and inode of every file
-and folder it left. The next build then:
+Each update records the hash of all its inputs, every page's key, files and what it read, and the
+size, mtime and inode of every file and the mtime of every folder it left - in the cache for the
+next build (kind "site", under the output folder's path), in memory for the preview's next save.
+The next update then:
 
-- does nothing when the inputs hash is the same and the output folder is exactly as recorded;
-- otherwise keeps (hard-links, unread) the files of each page whose key and briefings are
-  unchanged and whose files are as recorded, renders the rest, and reruns the search indexer only
-  when an HTML file changed;
-- assembles the new site in a spare folder in the cache - the site before last, updated file by
-  file - instead of a new folder of thousands of links, and after the swap keeps the replaced site
-  as the next spare instead of deleting it. A spare is used only when the record vouches for every
-  file and folder in it; it is marked untrusted before it is touched, so a build killed half-way
-  leaves one that the next build throws away.
+- does nothing when the inputs are the same and the output folder is exactly as recorded;
+- otherwise keeps (hard-links, unread) the files of each page whose key and reads are unchanged and
+  whose files are as recorded, renders the rest, and reruns the search indexer only when an HTML
+  file changed;
+- assembles the new site in a spare folder - the site before last, updated file by file - instead
+  of a new folder of thousands of links, and after the swap keeps the replaced site as the next
+  spare. The spare lives in the cache folder, or without a cache (the preview), beside the output
+  folder, named like a temporary folder of this process. It is used only when the record vouches
+  for every file and folder in it; it is marked untrusted before it is touched, so an update killed
+  half-way leaves one that the next throws away.
 """
 
 from __future__ import annotations
@@ -21,29 +23,31 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Cache
 from ..index import Index
-from ..pages.plan import Page
 from ..outputs.publish import extra_files, index_search
+from ..pages.plan import Page
+from .cache import Cache
 from .reading import Model
-from .record import SEARCH_FOLDER, Record, folder_times, folders_unchanged, inputs_digest, search_files, search_stamp
+from .record import SEARCH_FOLDER, Record, folder_times, folders_unchanged, inputs_digest, search_files
 from .rendering import render_all, static_files
-from .reuse import changed_briefings, keepable, page_keys, site_key
 from .write import MARKER, Stage, WriteStats, clean_leftovers, delete, new_folder, swap
 
 MARKER_TEXT = b"This folder is made by briefings build; it is replaced on every build.\n"
 
 
-def spare_folder(cache: Cache, out: Path) -> Path:
-    """Return where the spare site for an output folder lives: in the cache folder."""
-    return cache.folder / "spare" / Record.key(out)[:16]
+def spare_folder(cache: Cache | None, out: Path, keep: bool) -> Path | None:
+    """Return where the spare site of an output folder lives: in the cache folder, or - kept in
+    memory (the preview) without a cache - beside it, named so that the next build removes it
+    once this process is gone; None when there is none (a build without a cache)."""
+    if cache is not None:
+        return cache.folder / "spare" / Record.key(out)[:16]
+    return out.parent / f".{out.name}.tmp-{os.getpid()}-spare" if keep else None
 
 
-def stage_for(out: Path, cache: Cache | None, record: Record | None, live: dict[str, list[int]]) -> Stage:
+def stage_for(out: Path, spare: Path | None, record: Record | None, live: dict[str, list[int]]) -> Stage:
     """Return where to assemble the next site: the spare when the record vouches for it, else a new folder.
 
-    The spare is this build's alone: the build holds the cache folder's lock (lock.py)."""
-    spare = spare_folder(cache, out) if cache is not None else None
+    The spare is this update's alone: it holds the output and cache folders' locks (lock.py)."""
     if spare is not None and record is not None and record.spare is not None:  # shape checked on load
         files, dirs = record.spare["files"], record.spare["dirs"]
         if same_device(spare, out) and folders_unchanged(spare, dirs) and (spare / MARKER).is_file():
@@ -62,13 +66,12 @@ def same_device(a: Path, b: Path) -> bool:
         return False
 
 
-def keep_replaced(stage: Stage, out: Path, cache: Cache | None, exact_old: bool) -> Path | None:
+def keep_replaced(stage: Stage, out: Path, spare: Path | None, exact_old: bool) -> Path | None:
     """After the swap the stage folder holds the replaced site: make it the next spare when its every
     file is known (exact_old), else delete it. Return the spare, if any."""
     folder = stage.folder
     if not folder.exists():
         return None  # there was no site before this one
-    spare = spare_folder(cache, out) if cache is not None else None
     if spare is None or not exact_old:
         delete(folder, out)
         return None
@@ -84,24 +87,34 @@ def keep_replaced(stage: Stage, out: Path, cache: Cache | None, exact_old: bool)
 
 @dataclass
 class Before:
-    """What a build found of the last one before reading any content."""
+    """What an update found of the last one, and which of its inputs changed."""
 
     record: Record | None
-    """The last build's record, when the cache holds one."""
+    """The last update's record (from the cache, or kept in memory)."""
     live: dict[str, list[int]]
     """The recorded files still as recorded in the output folder."""
     exact: bool
     """Whether the output folder is exactly as recorded."""
     inputs: str | None
-    """Hash of every input of this build (None without a cache)."""
+    """Hash of every input of this update (None when not made: no cache, or the preview)."""
     stamp: str
-    """What the search index depends on (see search_stamp)."""
+    """What the search index depends on (see record.search_stamp)."""
     read: dict[Path, bytes] = field(default_factory=dict)
-    """The content files' bytes, read for the inputs hash."""
+    """Content files' bytes, read for their hashes."""
     hashes: dict[Path, bytes] = field(default_factory=dict)
-    """The content files' hashes (file_hash), made for the inputs hash."""
+    """Every content file's hash (file_hash)."""
     listing: dict[str, list[Path]] = field(default_factory=dict)
-    """The content folder's files by section, listed for the inputs hash (empty if not listed)."""
+    """The content folder's files by section (empty if not listed)."""
+    kind: str | None = None
+    """The widest kind of change (changes.py): CONTENT when every file was looked at."""
+    changed: set[str] = field(default_factory=set)
+    """The saved files whose bytes changed (the preview)."""
+    relist: bool = False
+    """Whether a file appeared or disappeared (the preview)."""
+    nothing: bool = False
+    """Whether nothing that matters changed: there is nothing to do."""
+    site: str = ""
+    """The hash of what every page may show besides its own variables (reuse.site_key)."""
 
     @property
     def unchanged(self) -> bool:
@@ -118,83 +131,122 @@ class Before:
         return sum(rel != MARKER and not rel.startswith(SEARCH_FOLDER) for rel in self.record.files)
 
 
-def look_back(opts, cache: Cache | None, search: bool) -> Before:
-    """Remove dead builds' leftovers beside opts.out, find what the last build left, and hash this
-    build's inputs."""
+def look_back(opts, cache: Cache | None, stamp: str, kept: Record | None = None, hash_all: bool = False) -> Before:
+    """Remove dead builds' leftovers beside opts.out, find what the last update left (kept: its
+    record, held in memory), and with a cache (or hash_all) hash every input of this update."""
     out = opts.out.resolve()
     # First, before out is compared with the record: a build killed in swap() may have left out's
     # .git in its temporary folder, and this puts it back (also when nothing else changed).
     clean_leftovers(out)
-    record = Record.load(cache, out)
+    record = kept if kept is not None else Record.load(cache, out)
     live, exact = record.intact(out) if record is not None else ({}, False)
-    before = Before(record, live, exact, None, search_stamp(search))
-    if cache is not None:
+    before = Before(record, live, exact, None, stamp)
+    if cache is not None or hash_all:
         before.inputs = inputs_digest(opts.content, opts.templates, opts.base_url, before.stamp, before.read,
                                       before.hashes, before.listing)
+        before.nothing = before.unchanged
     return before
 
 
-def write_output(opts, cache: Cache | None, before: Before, model: Model, index: Index,
-                 pages: list[Page]) -> tuple[WriteStats, str]:
-    """Write the site into opts.out: render what changed, keep the rest; return what the write did
-    and the search status."""
+@dataclass
+class Pending:
+    """A site rendered into the stage, not yet swapped in."""
+
+    before: Before
+    """What the update started from."""
+    model: Model
+    """What it read."""
+    pages: list[Page]
+    """The page plan."""
+    decided: object
+    """Which pages it rendered and kept, and why (explain.Decided)."""
+    stage: Stage
+    """Where the new site is assembled."""
+    wrote: dict[str, tuple[bool, list[int]]]
+    """Path -> (written anew, file id) of every file in the stage so far."""
+    rendered: dict[str, list]
+    """Page path -> [key, reads, files]: what the next update compares with."""
+    spare: Path | None
+    """Where the spare lives."""
+    spare_was: dict | None
+    """What the record said of the spare the stage was made from, if it was one."""
+    started: float = 0.0
+    """When the update began (perf_counter)."""
+
+
+def render_stage(opts, cache: Cache | None, before: Before, model: Model, index: Index, pages: list[Page],
+                 decided, pending: Pending | None, keep: bool, started: float) -> Pending:
+    """Render the pages to do into the stage (the one prepared before, when there is one), linking
+    the kept ones from the live site."""
     out, record, live = opts.out.resolve(), before.record, before.live
-    site = site_key(model.content, opts.templates, before.searchable)
-    changed = changed_briefings(record.briefings, model.keys) if record is not None else set()
-    keys = page_keys(pages, site, model.keys, record, changed)
-    keepers = [p for p in pages if record is not None and keepable(record.rendered.get(p.path), keys[p.path], changed)
-               and all(rel in live for rel in record.rendered[p.path][2])]
-    kept = {p.path for p in keepers}
-    todo = [p for p in pages if p.path not in kept]
-    stage = stage_for(out, cache, record, live)
-    spare_was = record.spare if stage.held else None
-    if stage.held:  # from here the spare is half-updated until the swap: stop vouching for it
-        record.spare = None
-        Record.vouch(cache, out, None)
-        cache.commit()
+    spare = spare_folder(cache, out, keep)
+    if pending is not None:
+        stage, spare_was = pending.stage, pending.spare_was
+    else:
+        stage = stage_for(out, spare, record, live)
+        spare_was = record.spare if stage.held else None
+        if stage.held:  # from here the spare is half-updated until the swap: stop vouching for it
+            record.spare = None
+            if cache is not None:
+                Record.vouch(cache, out, None)
+                cache.commit()
     bar = opts.progress(len(pages)) if opts.progress is not None else None
     try:
         if bar is not None:
-            bar.add(len(keepers))
-        wrote, rendered = write_pages(opts, model, index, todo, keepers, keys, record, stage, bar)
-        wrote.update({rel: stage.put(rel, data) for rel, data in
-                      {**static_files(opts.templates), **extra_files(model.content.site)}.items()})
-        wrote[MARKER] = stage.put(MARKER, MARKER_TEXT)
-        status = search_step(stage, wrote, record, live, before.stamp)
-        swap(stage.folder, out)
+            bar.add(len(decided.keepers))
+        wrote, rendered = write_pages(opts, model, index, decided, record, stage, bar)
     except BaseException:
-        delete(stage.folder, out)  # a temporary folder, or a spare now untrusted
+        if pending is None and not keep:
+            delete(stage.folder, out)  # a temporary folder, or a spare now untrusted
         raise
     finally:
         if bar is not None:
             bar.close()
-    spare = keep_replaced(stage, out, cache, before.exact)
-    if cache is not None:
-        new = Record({"inputs": before.inputs or "", "pages": len(pages), "rendered": rendered,
-                      "briefings": model.keys, "search": before.stamp, "site": site})
-        remember(cache, out, spare, new, wrote, record if before.exact else None, spare_was)
+    return Pending(before, model, pages, decided, stage, wrote, rendered, spare, spare_was,
+                   pending.started if pending is not None else started)
+
+
+def commit_stage(opts, cache: Cache | None, p: Pending, keep: bool) -> tuple[WriteStats, str, Record]:
+    """Finish the stage (static files, search index) and swap it in; record what it holds."""
+    out, before, stage, wrote = opts.out.resolve(), p.before, p.stage, p.wrote
+    try:
+        wrote.update({rel: stage.put(rel, data) for rel, data in
+                      {**static_files(opts.templates), **extra_files(p.model.content.site)}.items()})
+        wrote[MARKER] = stage.put(MARKER, MARKER_TEXT)
+        status = search_step(stage, wrote, before.record, before.live, before.stamp)
+        swap(stage.folder, out)
+    except BaseException:
+        delete(stage.folder, out)
+        raise
+    spare = keep_replaced(stage, out, p.spare, before.exact)
+    record = Record({"inputs": before.inputs or "", "pages": len(p.pages), "rendered": p.rendered,
+                     "briefings": p.model.keys, "search": before.stamp, "site": before.site})
+    remember(cache, out, spare, record, wrote, before.record if before.exact else None, p.spare_was)
     counted = [w for rel, (w, _) in wrote.items() if rel != MARKER and not rel.startswith(SEARCH_FOLDER)]
-    return WriteStats(sum(counted), len(counted) - sum(counted)), status
+    return WriteStats(sum(counted), len(counted) - sum(counted)), status, record
 
 
-def remember(cache: Cache, out: Path, spare: Path | None, record: Record, wrote: dict, old: Record | None,
+def remember(cache: Cache | None, out: Path, spare: Path | None, record: Record, wrote: dict, old: Record | None,
              spare_was: dict | None) -> None:
-    """Record what this build left in the output folder and in the spare, for the next build.
+    """Record what this update left in the output folder and in the spare (in the cache, when
+    there is one), for the next update.
 
-    old is the last build's record when the output folder was exactly as it says (it now
-    describes the spare), spare_was what the record said of the folder this build was assembled
-    in (a spare), if it was one: folders whose entries did not change keep the mtimes recorded
-    there, so only the folders that did are stat'ed.
+    old is the last record when the output folder was exactly as it says (it now describes the
+    spare), spare_was what the record said of the folder this update was assembled in (a spare),
+    if it was one: folders whose entries did not change keep the mtimes recorded there, so only the
+    folders that did are stat'ed.
     """
     record.files = {rel: fid for rel, (_, fid) in wrote.items()}
     try:
         record.dirs = folder_times(out, record.files, *unchanged_folders(record.files, spare_was))
         if spare is not None and old is not None:
             record.spare = {"files": old.files, "dirs": folder_times(spare, old.files, old.dirs, {"."})}
-    except OSError:  # something changed them already: the next build starts afresh
+    except OSError:  # something changed them already: the next update starts afresh
+        record.dirs, record.spare = {}, None
         return
-    record.save(cache, out)
-    cache.commit(prune=("briefing", "meta", "text", "chunks", "related", "site", "spare"))
+    if cache is not None:
+        record.save(cache, out)
+        cache.commit(prune=("briefing", "meta", "text", "chunks", "related", "site", "spare"))
 
 
 def unchanged_folders(files: dict[str, list[int]], spare_was: dict | None) -> tuple[dict[str, int], set[str]]:
@@ -213,27 +265,26 @@ def unchanged_folders(files: dict[str, list[int]], spare_was: dict | None) -> tu
     return spare_was["dirs"], touched
 
 
-def write_pages(opts, model: Model, index: Index, todo: list[Page], keepers: list[Page], keys: dict,
-                record: Record | None, stage: Stage, bar) -> tuple[dict, dict]:
+def write_pages(opts, model: Model, index: Index, decided, record: Record | None, stage: Stage,
+                bar) -> tuple[dict, dict]:
     """Render the pages to do into the stage and link the kept ones from the live site.
 
-    Returns rel -> (written, file id) for every file, and path -> [key, briefings read, files] for
-    every page (what the next build compares with).
+    Returns rel -> (written, file id) for every file, and path -> [key, what it read, files] for
+    every page (what the next update compares with).
     """
     wrote: dict[str, tuple[bool, list[int]]] = {}
     rendered: dict[str, list] = {}
-    results = render_all(model, index, todo, opts.templates, opts.jobs, put=stage.put,
-                         done=bar.add if bar is not None else None)
-    for page, (files, deps) in zip(todo, results):
+    results = render_all(model, index, decided.todo, opts.templates, opts.jobs, put=stage.put,
+                         done=bar.add if bar is not None else None, fine=decided.fine)
+    for page, (files, deps) in zip(decided.todo, results):
         wrote.update(files)
-        rendered[page.path] = [keys[page.path], deps, sorted(files)]
-    for page in keepers:
+        rendered[page.path] = [decided.keys[page.path], deps, sorted(files)]
+    for page in decided.keepers:
         rendered[page.path] = record.rendered[page.path]
         for rel in rendered[page.path][2]:
             wrote[rel] = (False, stage.keep(rel))
+    stage.held.update((rel, fid) for rel, (_, fid) in wrote.items())  # workers' puts, for a second pass
     return wrote, rendered
-
-
 def search_step(stage: Stage, wrote: dict, record: Record | None, live: dict, stamp: str) -> str:
     """Make the search index in the stage: kept from the live site when no HTML file changed, else
     made anew (after clearing the stage of every file the new site lacks). Returns its status."""

@@ -41,6 +41,11 @@ class Model:
     keys: dict[str, str]
     """Slug -> hash of the briefing's files, and OUTLINE + slug -> hash of its outline: what the
     pages that read it are kept by (see reuse.py)."""
+    shared: Shared | None = None
+    """site.yml, the speakers, documents and topics as read (the next update reuses them while
+    their files are unchanged)."""
+    settings: str = ""
+    """The hash of what anchoring read besides a briefing's files (see anchoring_key)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,16 +63,20 @@ class Pair:
 
 def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None, jobs: int = 1,
              site_of=None, read: dict[Path, bytes] | None = None, files: dict | None = None,
-             hashes: dict[Path, bytes] | None = None) -> Model:
+             hashes: dict[Path, bytes] | None = None, known: Model | None = None,
+             shared: Shared | None = None) -> Model:
     """Read and anchor every briefing, adding every content error to errors.
 
     site_of(site) adjusts the settings from site.yml (the --base-url override) before anything
     reads them; read holds files' bytes already read this build, by path (hashes their
     file_hash), and files a listing of the content folder made without errors (see files.list_files).
+    known is the model of the last update, kept in memory: a briefing whose files and settings are
+    the same is taken from it as it is; shared, when given, is the shared content, read already.
     """
-    shared = read_shared(content_dir, errors, files)
-    if site_of is not None:
-        shared = dataclasses.replace(shared, site=site_of(shared.site))
+    if shared is None:
+        shared = read_shared(content_dir, errors, files)
+        if site_of is not None:
+            shared = dataclasses.replace(shared, site=site_of(shared.site))
     mentions = Mentions(shared.speakers)
     pairs = [Pair(slug, md, yml, file_key(md, yml, read or {}, hashes or {})) for slug, md, yml in
              pair_briefings(shared.files.get("briefings", []), errors)]
@@ -75,7 +84,8 @@ def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None,
     articles: dict[str, Article] = {}
     settings = anchoring_key(shared, mentions)
     outlines: dict[str, str] = {}
-    todo = from_cache(pairs, shared, mentions, settings, cache, briefings, articles, outlines, read or {})
+    pairs_left = from_memory(pairs, known, settings, briefings, articles, outlines)
+    todo = from_cache(pairs_left, shared, mentions, settings, cache, briefings, articles, outlines, read or {})
     global TASK
     # Workers send back only the stored forms when the cache keeps them: the articles are then read
     # from it when pages need them, instead of travelling whole and filling the model that the
@@ -89,7 +99,24 @@ def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None,
     ordered = [briefings[p.slug] for p in pairs if p.slug in briefings]
     content = assemble(shared, ordered)
     keys = {p.slug: p.key for p in pairs} | {OUTLINE + slug: key for slug, key in outlines.items()}
-    return Model(content, {b.slug: articles[b.slug] for b in content.briefings if b.slug in articles}, keys)
+    return Model(content, {b.slug: articles[b.slug] for b in content.briefings if b.slug in articles}, keys,
+                 shared, settings)
+
+
+def from_memory(pairs: list[Pair], known: Model | None, settings: str, briefings: dict, articles: dict,
+                outlines: dict) -> list[Pair]:
+    """Take the briefings the last model holds unchanged (same files, same settings); return the others."""
+    if known is None or known.settings != settings:
+        return pairs
+    held = {b.slug: b for b in known.content.briefings}
+    left = []
+    for pair in pairs:
+        if known.keys.get(pair.slug) == pair.key and pair.slug in held and pair.slug in known.articles:
+            briefings[pair.slug], articles[pair.slug] = held[pair.slug], known.articles[pair.slug]
+            outlines[pair.slug] = known.keys[OUTLINE + pair.slug]
+        else:
+            left.append(pair)
+    return left
 
 
 def file_key(md: Path, yml: Path, read: dict[Path, bytes], hashes: dict[Path, bytes]) -> str:

@@ -24,14 +24,14 @@ CHUNK = 16
 
 
 def render_all(model: Model, index: Index, pages: list[Page], templates: Path, jobs: int, put=None,
-               done=None) -> list:
+               done=None, fine: bool = False) -> list:
     """Render pages (in worker processes when jobs > 1); raise every template error together.
 
     Returns, page by page, (files, briefings read) when put(rel, data) is given - files then maps
     each path to what put returned, the workers having written it - else the files' bytes.
     """
     content = model.content
-    reads = Reads(Lookup(content, model.articles, index))
+    reads = Reads(Lookup(content, model.articles, index), fine=fine)
     common = {"site": content.site, "content": ContentView(content, reads), "lookup": reads}
     global RENDER
     RENDER = (environment(templates, content.site.allow_html), common, reads, pages, put)

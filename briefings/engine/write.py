@@ -1,4 +1,5 @@
-"""Stage 6: write the rendered site all at once - a temporary folder swapped in atomically."""
+"""The writer's file work (output.py decides what to write): a stage folder that files are put
+into - hard-linked from the live site when unchanged - swapped in for the output folder atomically."""
 
 from __future__ import annotations
 
@@ -53,56 +54,6 @@ def check_out(out: Path, protected: dict[str, Path]) -> None:
         raise ContentError(str(out), 1, 1, f"refusing to replace {out}: it is not empty and was not "
                                            f"made by briefings (no {MARKER} file in it); choose another "
                                            f"--out or empty it yourself")
-
-
-def write_site(files: dict[str, bytes], out: Path, finish=None, replaced=None) -> WriteStats:
-    """Write every file into a fresh folder beside out, then exchange it with out in one step.
-
-    finish(folder), when given, runs on the complete new folder just before the swap
-    (the search indexer writes its files there). replaced(folder), when given, receives the
-    folder holding the previous site after the swap and owns it (the preview keeps it as a spare);
-    otherwise that folder is deleted.
-    """
-    # Follow a symlinked output folder: exchanging the link itself would leave its target stale.
-    out = out.resolve()
-    clean_leftovers(out)
-    tmp = new_folder(out)
-    try:
-        written = fill(tmp, files, out)
-        (tmp / MARKER).write_text("This folder is made by briefings build; it is replaced on every build.\n")
-        if finish is not None:
-            finish(tmp)
-        swap(tmp, out)
-    except BaseException:
-        delete(tmp, out)
-        raise
-    if replaced is not None and tmp.exists():
-        replaced(tmp)
-    else:
-        delete(tmp, out)  # after the swap this holds the previous site
-    return WriteStats(written=written, unchanged=len(files) - written)
-
-
-def fill(tmp: Path, files: dict[str, bytes], old: Path) -> int:
-    """Write files into tmp, hard-linking those unchanged since the old site; return how many were written."""
-    written = 0
-    made: set[Path] = set()
-    for rel in sorted(files):
-        data = files[rel]
-        dest = tmp / rel
-        if dest.parent not in made:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            made.add(dest.parent)
-        previous = old / rel
-        if same_bytes(previous, data):
-            try:
-                os.link(previous, dest)
-                continue
-            except OSError:
-                pass  # file systems without hard links: write a copy instead
-        dest.write_bytes(data)
-        written += 1
-    return written
 
 
 def same_bytes(path: Path, data: bytes) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..index import Index
-from ..model import KINDS, Briefing, Content
+from ..model import KINDS, Briefing, Content, Document
 from ..outputs.publish import search_available
 
 
@@ -136,16 +136,34 @@ def document_pages(content: Content, index: Index, size: int) -> list[Page]:
     """Return each document with its provisions; long provision timelines get pages of their own."""
     pages = [Page("documents/index.html", "documents.html", {}, "Documents")]
     for d in content.documents.values():
-        cites = {p.id: index.citations.get(f"{d.id}/{p.id}", ()) for p in d.provisions}
-        shown = {pid: refs[:size] for pid, refs in cites.items()}
-        totals = {pid: len(refs) for pid, refs in cites.items()}
-        pages.append(Page(f"documents/{d.id}/index.html", "document.html",
-                          {"d": d, "citations": shown, "totals": totals}, d.title))
+        context = document_context(d, index, size)
+        pages.append(Page(f"documents/{d.id}/index.html", "document.html", context, d.title))
         for p in d.provisions:
-            if totals[p.id] > size:
-                pages += listing(f"documents/{d.id}/{p.id}/", "provision.html", cites[p.id], size,
-                                 {"d": d, "p": p}, f"{p.label}, {d.title}")
+            if context["totals"][p.id] > size:
+                pages += listing(f"documents/{d.id}/{p.id}/", "provision.html", index.citations[f"{d.id}/{p.id}"],
+                                 size, {"d": d, "p": p}, f"{p.label}, {d.title}")
     return pages
+
+
+def document_context(d: Document, index: Index, size: int) -> dict:
+    """Return a document page's variables: per provision, the first `size` annotations citing it and
+    the newest `size` statements discussing it, by speaker (a speaker's page lists all of theirs),
+    with the totals: the page does not grow with the archive."""
+    cites = {p.id: index.citations.get(f"{d.id}/{p.id}", ()) for p in d.provisions}
+    said = {p.id: index.discussed.get(f"{d.id}/{p.id}", ()) for p in d.provisions}
+    return {"d": d, "citations": {pid: refs[:size] for pid, refs in cites.items()},
+            "totals": {pid: len(refs) for pid, refs in cites.items()},
+            "said_by": {pid: by_speaker(refs[:size]) for pid, refs in said.items()},
+            "said_totals": {pid: len(refs) for pid, refs in said.items()}}
+
+
+def by_speaker(said: tuple) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """Group (speaker, slug, statement id) triples, newest first, by speaker: each speaker with their
+    statements, speakers in the order of their newest statement."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for sid, slug, aid in said:
+        groups.setdefault(sid, []).append((slug, aid))
+    return tuple((sid, tuple(refs)) for sid, refs in groups.items())
 
 
 def annotation_pages(index: Index, size: int) -> list[Page]:

@@ -21,7 +21,9 @@ import traceback
 from pathlib import Path
 
 from ..errors import ContentError, flatten
-from ..engine.incremental import Site
+from ..engine import explain
+from ..engine.changes import BRIEFINGS
+from ..engine.rebuild import Engine
 from ..engine.lock import one_build
 from .http import preview_server
 from ..content.files import no_content, shown
@@ -31,16 +33,24 @@ from ..engine.write import check_out
 
 
 class Preview:
-    """The site being previewed: rebuilds it and remembers the errors of the last build."""
+    """The site being previewed: the rebuild engine kept in memory, and the errors of the last update."""
 
     def __init__(self, opts: Options, out=sys.stdout, err=sys.stderr) -> None:
         self.opts = opts
-        self.site = Site(opts)
+        self.engine = self.new_engine()
         self.errors: tuple[str, ...] = ()
         self.out, self.err = out, err
         self.reload = lambda: None
         """Called after every build that changed what the browser should show."""
         self.lock = threading.Lock()
+
+    def new_engine(self) -> Engine:
+        """Return a fresh engine for the preview: kept in memory, no cache, no search index."""
+        return Engine(self.opts, None, keep=True, search=False)
+
+    def matters(self, path: str) -> bool:
+        """Tell whether a saved file can change the site (the engine's own classification)."""
+        return self.engine.kind_of(os.path.abspath(path)) is not None
 
     def build(self, changed: set[str] | None = None, settled=None) -> None:
         """Rebuild after changes (None: everything), report in the terminal, then reload the browser.
@@ -55,8 +65,8 @@ class Preview:
                     prepared = self.attempt(changed)
                     more = settled() if settled is not None else set()
                     if more:
-                        changed = (changed or set()) | more
-                        prepared = self.attempt(more)
+                        changed = None if changed is None else changed | more
+                        prepared = self.attempt(changed)
                     self.finish(prepared, changed)
             except ContentError as exc:  # another build kept the output folder too long
                 self.failed(exc)
@@ -65,35 +75,39 @@ class Preview:
     def attempt(self, changed: set[str] | None):
         """Prepare a rebuild; return it, None when nothing changed that matters, or the exception."""
         try:
-            return self.site.prepare(changed)
+            return self.engine.prepare(changed)
         except (Exception, ExceptionGroup) as exc:
             if not flatten(exc):  # not the user's mistake: start afresh with the next attempt
-                self.site.writer.drop_spare()
-                self.site = Site(self.opts)
+                self.engine.drop()
+                self.engine = self.new_engine()
             return exc
 
     def finish(self, prepared, changed: set[str] | None) -> None:
         """Write a prepared rebuild (or show its errors), say so, and reload the browser."""
-        if prepared is None:
+        if prepared is None:  # nothing differs from the site on disk: if it failed since, it is fixed
+            if self.errors:
+                self.errors = ()
+                say(self.out, f"{cause(changed)}: the site on disk is up to date again; errors fixed")
+                self.reload()
             return
         if isinstance(prepared, BaseException):
             self.failed(prepared)
             self.reload()
             return
         try:
-            outcome = self.site.commit(prepared)
+            outcome = self.engine.commit(prepared)
         except Exception as exc:  # the disk (or a bug), not the content: the previous site stays
             self.failed(exc)
-            self.site.writer.drop_spare()
-            self.site = Site(self.opts)
+            self.engine.drop()
+            self.engine = self.new_engine()
             self.reload()
             return
         fixed = "; errors fixed" if self.errors else ""
         self.errors = ()
-        relevant = {p for p in changed if self.site.kind_of(os.path.abspath(p))} if changed else None
+        relevant = {p for p in changed if self.matters(p)} if changed else None
         say(self.out, f"{cause(relevant or changed)}: {summary(outcome)}{fixed}")
         self.reload()
-        if outcome.kind != "briefings":
+        if outcome.kind != BRIEFINGS:
             settle()
 
     def failed(self, exc: BaseException) -> None:
@@ -130,11 +144,12 @@ def cause(changed: set[str] | None) -> str:
 
 
 def summary(outcome) -> str:
-    """Describe what a build did in one line."""
+    """Describe what a build did in one line, with why its pages were rendered (explain.py)."""
     rendered = ("every page" if len(outcome.rendered) == outcome.pages
                 else f"{len(outcome.rendered)} of {outcome.pages} pages")
+    why = f" - {explain.summary(outcome.reasons)}" if outcome.rendered and len(outcome.rendered) < outcome.pages else ""
     return (f"rendered {rendered} in {outcome.seconds * 1000:.0f} ms, {outcome.stats.written} files "
-            f"written, {outcome.stats.unchanged} unchanged")
+            f"written, {outcome.stats.unchanged} unchanged{why}")
 
 
 def url(host: str, port: int) -> str:
@@ -179,7 +194,7 @@ def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     quiet_logs()
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # livereload drops reloads within 3 s of the last one
     preview = Preview(opts)
-    watcher = Watcher([opts.content, *preview.site.template_dirs], preview.build, ignore=[opts.out])
+    watcher = Watcher([opts.content, *preview.engine.template_dirs], preview.build, matters=preview.matters)
     stop_on_signals()
     try:
         watcher.begin()  # inside the try: a signal from here on still ends the watcher
@@ -198,7 +213,7 @@ def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
         pass
     finally:
         watcher.end()
-        preview.site.writer.close()
+        preview.engine.drop()
     say(sys.stdout, "preview stopped")
     return 0
 

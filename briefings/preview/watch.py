@@ -7,14 +7,14 @@ import sys
 import threading
 import time
 
+from ..engine.changes import EDITOR_FILES, hidden
+
 QUIET_MS = 50
 """A burst of saves is over when no file changed for this long."""
 STEP_MS = 10
 """How often watchfiles looks at the kernel's change queue."""
 LONGEST_MS = 1000
 """Rebuild anyway once a burst has gone on this long."""
-EDITOR_FILES = ("~", ".swp", ".swx", ".tmp", ".part")
-"""Endings of editors' scratch files, never a reason to rebuild."""
 
 
 class Watcher:
@@ -27,10 +27,12 @@ class Watcher:
     of its own 0.8 s poller.
     """
 
-    def __init__(self, folders, on_change, ignore=(), quiet_ms: int = QUIET_MS) -> None:
+    def __init__(self, folders, on_change, matters=None, quiet_ms: int = QUIET_MS) -> None:
         self.folders = [os.path.abspath(f) for f in folders if os.path.isdir(f)]
         self.on_change = on_change
-        self.ignore = tuple(os.path.abspath(p) for p in ignore)
+        self.matters = matters or (lambda path: not path.endswith(EDITOR_FILES) and not hidden(path, self.folders))
+        """Tells whether a changed path can change the site (the preview asks its engine; by
+        default, any file but hidden ones and editors' scratch files)."""
         self.quiet_ms = quiet_ms
         self.stop = threading.Event()
         self.ready = threading.Event()
@@ -130,12 +132,8 @@ class Watcher:
         return True
 
     def wanted(self, change, path: str) -> bool:
-        """Tell whether a changed path can matter: not hidden, not an editor's scratch file, not output."""
-        if path.endswith(EDITOR_FILES) or any(path == p or path.startswith(p + os.sep) for p in self.ignore):
-            return False
-        root = next((f for f in self.folders if path.startswith(f + os.sep)), None)
-        rel = path[len(root) + 1:] if root else os.path.basename(path)
-        return not any(part.startswith(".") for part in rel.split(os.sep))
+        """Tell whether a changed path can matter (watchfiles' filter): as matters() says."""
+        return self.matters(path)
 
 
 class Burst:

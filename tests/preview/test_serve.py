@@ -210,7 +210,7 @@ def test_a_burst_of_saves_makes_one_write_and_one_reload(tmp_path):
     preview = Preview(Options(content=content, out=tmp_path / "site"), out=open("/dev/null", "w"))
     preview.build()
     prepared, writes, reloads = [], [], []
-    site = preview.site
+    site = preview.engine
     prepare, commit = site.prepare, site.commit
     site.prepare = lambda changed=None: prepared.append(set(changed)) or prepare(changed)
     site.commit = lambda p: writes.append(time.monotonic()) or commit(p)
@@ -237,8 +237,8 @@ def test_a_lone_save_is_prepared_once(tmp_path):
     preview = Preview(Options(content=content, out=tmp_path / "site"), out=open("/dev/null", "w"))
     preview.build()
     prepared, reloads = [], []
-    prepare = preview.site.prepare
-    preview.site.prepare = lambda changed=None: prepared.append(set(changed)) or prepare(changed)
+    prepare = preview.engine.prepare
+    preview.engine.prepare = lambda changed=None: prepared.append(set(changed)) or prepare(changed)
     preview.reload = lambda: reloads.append(1)
     watcher = Watcher([content], preview.build)
     watcher.begin()
@@ -255,7 +255,8 @@ def test_a_lone_save_is_prepared_once(tmp_path):
 def test_watcher_ignores_hidden_editor_and_output_files(tmp_path):
     out = tmp_path / "content/site"
     (tmp_path / "content").mkdir()
-    watcher = Watcher([tmp_path / "content"], lambda changed: None, ignore=[out])
+    preview = Preview(Options(content=tmp_path / "content", out=tmp_path / "elsewhere"), out=open("/dev/null", "w"))
+    watcher = Watcher([tmp_path / "content"], lambda changed: None, matters=preview.matters)
     root = str((tmp_path / "content").resolve())
     assert watcher.wanted(None, f"{root}/briefings/a.yml")
     for name in (".a.yml.swp", "a.yml~", ".#a.yml", ".git/HEAD", "b/.hidden/x.yml", "a.yml.swp"):
@@ -286,7 +287,7 @@ def test_rebuilds_run_one_at_a_time(tmp_path):
     content = copy_demo(tmp_path)
     preview = Preview(Options(content=content, out=tmp_path / "site"), out=open("/dev/null", "w"))
     active, most = [0], [0]
-    real = preview.site.prepare
+    real = preview.engine.prepare
 
     def counting(changed=None):
         active[0] += 1
@@ -295,7 +296,7 @@ def test_rebuilds_run_one_at_a_time(tmp_path):
             return real(changed)
         finally:
             active[0] -= 1
-    preview.site.prepare = counting
+    preview.engine.prepare = counting
     threads = [threading.Thread(target=preview.build) for _ in range(4)]
     for t in threads:
         t.start()

@@ -1,0 +1,301 @@
+"""The one rebuild engine: what to read, anchor, index, plan, render and write again.
+
+`briefings build` runs it once, starting from what the last build recorded in the cache; the
+preview keeps it in memory and updates it after each burst of saves. Both go the same way:
+
+1. look: which content and template files changed (every file hashed, or - in memory - only the
+   saved ones), what the output folder holds;
+2. read: briefings whose files are unchanged come from memory or the cache, the rest are read and
+   anchored (in worker processes when there are many);
+3. index and plan: made again only when what they read of the briefings changed (derived.py);
+4. decide: a page is kept when its key (template, variables, settings) is the one recorded and
+   nothing it read while it was rendered changed (reuse.py); the others are rendered into a spare
+   copy of the site, which is then swapped in (output.py).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content.files import list_files
+from ..content.settings import with_base_url
+from ..errors import ContentError, raise_all
+from ..index import build_index
+from ..model import Briefing
+from ..pages.plan import Page, plan
+from ..pages.render import search_path
+from . import explain
+from .cache import digest, file_hash
+from .changes import BRIEFINGS, CONTENT, TEMPLATES, classify
+from .derived import Derived, related_memo
+from .outline import OUTLINE, outline_parts
+from .output import Before, Pending, commit_stage, look_back, render_stage, spare_folder
+from .reading import Model, read_all
+from .record import Record, search_stamp
+from .reuse import changed_briefings, page_key, page_keys, site_key
+from .write import delete
+
+
+@dataclass
+class Memory:
+    """What the engine keeps between updates in the preview, to redo only what a save changed."""
+
+    hashes: dict[Path, bytes]
+    """Every content file's hash, as last read."""
+    listing: dict[str, list[Path]]
+    """The content folder's files by section."""
+    model: Model
+    """What was read: briefings, articles, shared content."""
+    keys: dict[str, tuple[Page, str | None]] = field(default_factory=dict)
+    """Page path -> the page as planned and its key."""
+    parts: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Slug -> the hashes of its outline's parts (outline.py), made when first needed."""
+    by_file: dict[str, str] | None = None
+    """The briefings' files (absolute paths) with their slugs, made when first needed."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one update did."""
+
+    kind: str | None
+    """CONTENT, TEMPLATES, BRIEFINGS (changes.py), or None when nothing that matters changed."""
+    rendered: tuple[str, ...] = ()
+    """Output paths of the pages rendered this time (the others kept their files)."""
+    pages: int = 0
+    """How many pages the site has."""
+    stats: object = None
+    """What the write did (write.WriteStats)."""
+    seconds: float = 0.0
+    """Wall time of the update."""
+    search: str = ""
+    """What became of the search index."""
+    reasons: tuple[str, ...] = ()
+    """Why each rendered page was rendered, and how many were kept (explain.py)."""
+
+
+class Engine:
+    """Brings an output folder up to date with the content and templates, doing only what changed."""
+
+    def __init__(self, opts, cache=None, keep: bool = False, search: bool = True) -> None:
+        self.opts, self.cache, self.keep = opts, cache, keep
+        self.search = search and opts.search
+        self.memory: Memory | None = None
+        self.record: Record | None = None
+        """What the output folder holds, kept in memory when keep (else the cache has it)."""
+        self.index, self.plan = Derived(), Derived()
+        self.version = 0
+        """Counts the indexes made: the plan is reused only with the index it was made from."""
+        self.pending: Pending | None = None
+        self.before: Before | None = None
+        """What the last prepare() found."""
+        self.unsettled: set[str] = set()
+        """Files saved since the last commit (a failed update looks at them again next time)."""
+        self.content_dir = os.path.abspath(opts.content)
+        self.template_dirs = [os.path.abspath(p) for p in search_path(opts.templates)]
+
+    def kind_of(self, path: str) -> str | None:
+        """Return what a change to one file (an absolute path) means: the one classification of saves."""
+        return classify({path}, self.content_dir, self.template_dirs, self.by_file())
+
+    def by_file(self) -> dict[str, str]:
+        """Return the briefings' files (absolute) with their slugs, as last read."""
+        if self.memory is None:
+            return {}
+        if self.memory.by_file is None:
+            self.memory.by_file = {os.path.abspath(p): p.stem for p in self.memory.listing.get("briefings", [])}
+        return self.memory.by_file
+
+    def drop(self) -> None:
+        """Delete what this engine keeps on disk beside the output folder (a prepared site, the spare)."""
+        out = self.opts.out.resolve()
+        for folder in (self.pending.stage.folder if self.pending is not None else None,
+                       spare_folder(self.cache, out, self.keep) if self.cache is None else None):
+            if folder is not None and folder.exists():
+                delete(folder, out)
+        self.pending = None
+
+    def update(self, hints: set[str] | None = None) -> Outcome:
+        """Prepare and write in one go (build): see prepare."""
+        started = time.perf_counter()
+        pending = self.prepare(hints)
+        return self.commit(pending, started) if pending is not None else Outcome(None)
+
+    def prepare(self, hints: set[str] | None = None) -> Pending | None:
+        """Read what changed and render what it affects into the spare, not yet swapped in; None
+        when nothing that matters changed. hints name the files saved since the last update (None:
+        look at every file). Raises every content error; preparing again before commit() redoes
+        the union of both."""
+        started = time.perf_counter()
+        if hints is not None:  # what failed or was not written yet is to be looked at again
+            self.unsettled |= hints
+            hints = set(self.unsettled)
+        before = self.before = self.look(hints)
+        if before.nothing:
+            self.unsettled.clear()
+            return None
+        errors: list[ContentError] = []
+        model = self.read(before, errors)
+        raise_all(errors)
+        index, pages = self.derive(model, before)
+        decided = self.decide(before, model, pages)
+        self.pending = render_stage(self.opts, self.cache, before, model, index, pages, decided, self.pending,
+                                    self.keep, started)
+        return self.pending
+
+    def record_of(self) -> Record | None:
+        """Return the record the last prepare() started from."""
+        return self.before.record if self.before is not None else None
+
+    def counted(self) -> int:
+        """Return how many files (pages and static files) the last build left."""
+        return self.before.counted() if self.before is not None and self.before.record is not None else 0
+
+    def commit(self, pending: Pending, started: float | None = None) -> Outcome:
+        """Swap the prepared site in, and remember what it holds for the next update."""
+        stats, status, record = commit_stage(self.opts, self.cache, pending, self.keep)
+        self.pending = None
+        self.unsettled.clear()
+        if self.keep:
+            self.record = record
+            self.memory = Memory(pending.before.hashes, pending.before.listing, pending.model,
+                                 {p.path: (p, pending.decided.keys[p.path]) for p in pending.pages},
+                                 self.memory.parts if self.memory is not None else {})
+        seconds = time.perf_counter() - (started if started is not None else pending.started)
+        return Outcome(pending.before.kind, tuple(p.path for p in pending.decided.todo), len(pending.pages),
+                       stats, seconds, status, pending.decided.reasons)
+
+    def look(self, hints: set[str] | None) -> Before:
+        """Find what the last update left and which inputs changed since."""
+        stamp = search_stamp(self.search)
+        if self.memory is None or hints is None:
+            before = look_back(self.opts, self.cache, stamp, self.record, hash_all=self.keep)
+            before.kind = CONTENT
+            return before
+        before = look_back(self.opts, None, stamp, self.record)
+        before.hashes, before.listing = dict(self.memory.hashes), self.memory.listing
+        changed = self.rehash(hints, before)
+        before.kind = classify(changed, self.content_dir, self.template_dirs, self.by_file()) if changed else None
+        before.changed = changed
+        before.nothing = before.kind is None and before.exact
+        return before
+
+    def rehash(self, hints: set[str], before: Before) -> set[str]:
+        """Hash the saved files again; return those that changed (relisting the content folder when
+        one appeared or disappeared)."""
+        changed = set()
+        for hint in hints:
+            if any(hint == d or hint.startswith(d + os.sep) for d in self.template_dirs):
+                changed.add(hint)  # templates are hashed with the site key
+                continue
+            rel = os.path.relpath(hint, self.content_dir)
+            known = Path(self.opts.content) / rel if not rel.startswith("..") else None
+            if known is None:
+                continue
+            try:
+                data = known.read_bytes() if known.is_file() else None
+            except OSError:
+                data = None
+            old = before.hashes.get(known)
+            new = file_hash(data) if data is not None else None
+            if new != old or (old is None and data is None):  # a file's bytes, or a folder come or gone
+                changed.add(hint)
+                if new is None:
+                    before.hashes.pop(known, None)
+                else:
+                    before.hashes[known] = new
+                    before.read[known] = data
+            if (old is None) != (new is None) or known.is_dir() or not os.path.exists(hint):
+                before.relist = True
+        if before.relist:
+            problems: list = []
+            before.listing = list_files(Path(self.opts.content), problems) or {}
+        return changed
+
+    def read(self, before: Before, errors: list[ContentError]) -> Model:
+        """Read and anchor every briefing, taking the unchanged ones from memory or the cache."""
+        memory = self.memory
+        shared = None
+        if memory is not None and before.kind in (BRIEFINGS, TEMPLATES) and not before.relist:
+            shared = memory.model.shared  # no shared file changed
+        listing = before.listing or None
+        model = read_all(self.opts.content, errors, self.cache, self.opts.jobs,
+                         site_of=lambda s: with_base_url(s, self.opts.base_url), read=before.read,
+                         files=listing, hashes=before.hashes or None,
+                         known=memory.model if memory is not None else None, shared=shared)
+        if self.cache is not None:
+            self.cache.commit()  # what was read is good even when another file has errors
+        before.read.clear()
+        return model
+
+    def derive(self, model: Model, before: Before):
+        """Return the cross-link index and the page plan, made again only when what they read changed."""
+        content, articles = model.content, model.articles
+        before.site = site_key(content, self.opts.templates, before.searchable)
+        changed = self.changed_slugs(model)
+        memo = related_memo(self.cache, content) if self.cache is not None else None
+        index, fresh = self.index.get(lambda c, a: build_index(c, a, memo), content, articles, before.site, changed)
+        self.version += fresh
+        searchable = before.searchable
+        pages, planned = self.plan.get(lambda c, a: plan(c, index, searchable), content, articles,
+                                       digest(before.site, str(self.version)), changed)
+        if not planned and changed:  # the plan as it was: its pages still hold the briefings before the change
+            pages = with_briefings(pages, {b.slug: b for b in content.briefings if b.slug in changed})
+        return index, pages
+
+    def changed_slugs(self, model: Model) -> set[str] | None:
+        """Return the slugs whose files changed since the last update in memory (None: not known)."""
+        if self.memory is None:
+            return None
+        old = self.memory.model.keys
+        return {slug for slug in model.keys.keys() | old.keys()
+                if not slug.startswith(OUTLINE) and old.get(slug) != model.keys.get(slug)}
+
+    def decide(self, before: Before, model: Model, pages: list[Page]):
+        """Return which pages to render and which to keep, with each one's key and the reasons."""
+        record, memory = before.record, self.memory
+        if memory is not None and record is not None:
+            changed = self.fine_changes(model)
+            keys = {p.path: known[1] if (known := memory.keys.get(p.path)) is not None and known[0] is p
+                    and record.site == before.site else page_key(p, before.site, model.keys) for p in pages}
+        else:
+            changed = changed_briefings(record.briefings, model.keys) if record is not None else set()
+            keys = page_keys(pages, before.site, model.keys, record, changed)
+        return explain.decide(pages, keys, record, before, changed, fine=self.keep)
+
+    def fine_changes(self, model: Model) -> set[str]:
+        """Return the names of what changed in the briefings since the last update in memory: their
+        slugs, outlines and each part of an outline (the preview tracks single annotations)."""
+        old_model, parts = self.memory.model, self.memory.parts
+        old = {b.slug: b for b in old_model.content.briefings}
+        new = {b.slug: b for b in model.content.briefings}
+        names: set[str] = set()
+        for slug in self.changed_slugs(model) or ():
+            names |= {slug, OUTLINE + slug}
+            before = parts.pop(slug, None) or self.parts_of(old.get(slug), old_model)
+            after = parts[slug] = self.parts_of(new.get(slug), model)
+            names |= {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
+        return names
+
+    @staticmethod
+    def parts_of(b: Briefing | None, model: Model) -> dict[str, str]:
+        """Return a briefing's outline part hashes (empty when it is gone or failed to anchor)."""
+        art = model.articles.get(b.slug) if b is not None else None
+        return outline_parts(b, art) if art is not None else {}
+
+
+def with_briefings(pages: list[Page], briefings: dict[str, Briefing]) -> list[Page]:
+    """Return the plan with the given briefings in place of the ones its pages hold (a reused plan)."""
+    if not briefings:
+        return pages
+    out = []
+    for p in pages:
+        held = [k for k, v in p.context.items() if isinstance(v, Briefing) and v.slug in briefings]
+        if held:
+            p = Page(p.path, p.template, {**p.context, **{k: briefings[p.context[k].slug] for k in held}},
+                     p.title, p.absolute)
+        out.append(p)
+    return out
