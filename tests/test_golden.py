@@ -15,7 +15,9 @@ import pytest
 from conftest import ROOT
 
 from briefings.content.load import load
+from briefings.index import build_index
 from briefings.model import KINDS, Content
+from briefings.pipeline import anchor_all
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -238,6 +240,33 @@ def test_document_pages_anchor_every_provision(read, content):
         for p in d.provisions:
             assert p.id in page.ids(), (did, p.id)
             assert p.label in page.root.text
+
+
+def test_document_pages_show_who_said_what_about_each_provision(read, content):
+    errors = []
+    index = build_index(content, anchor_all(content, errors))
+    assert errors == []
+    discussed = 0
+    for did, d in content.documents.items():
+        page = read(f"documents/{did}/index.html")
+        for p in d.provisions:
+            section = page.one("section", id=p.id)
+            views = section.find("section", class_="said-by")
+            said = index.discussed.get(f"{did}/{p.id}", ())
+            if not said:
+                assert views == [], (did, p.id)
+                continue
+            discussed += 1
+            view = views[0]
+            assert view.attrs["aria-labelledby"] == f"{p.id}-said" and view.find("h3", id=f"{p.id}-said")
+            # Speakers by their newest statement, and under each their statements, newest first.
+            order = list(dict.fromkeys(sid for sid, _, _ in said))
+            speakers = [page.hrefs(h)[0] for h in view.find("h4", class_="said-speaker")]
+            assert speakers == [f"../../speakers/{sid}/" for sid in order]
+            links = [h for h in page.hrefs(view) if "#" in h]
+            grouped = sorted(said, key=lambda r: order.index(r[0]))  # stable: newest first within each
+            assert links == [f"../../briefings/{slug}/#{aid}" for _, slug, aid in grouped], (did, p.id)
+    assert discussed >= 3, "the demo should show statements discussing several provisions"
 
 
 def test_topic_pages_list_their_briefings(read, content):

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 import pytest
 
+from briefings.content.load import load
+from briefings.errors import ContentError
+from briefings.index import build_index
+from briefings.pages.plan import by_speaker, plan
+from briefings.pipeline import anchor_all
 from conftest import SITES, run_cli
 
 
@@ -114,3 +120,44 @@ def test_home_lists_newest_first(site):
     html = read(site, "index.html")
     g, b, a = order(html, 'href="briefings/gamma/"', 'href="briefings/beta/"', 'href="briefings/alpha/"')
     assert g < b < a
+
+
+# --- the plan's variables for document pages ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def model():
+    errors: list[ContentError] = []
+    content = load(SITES / "crosslinks/content", errors)
+    articles = anchor_all(content, errors)
+    assert errors == []
+    return content, build_index(content, articles)
+
+
+def document_page(content, index):
+    """Return the plan's page for the accord document."""
+    return next(p for p in plan(content, index, search=False) if p.path == "documents/accord/index.html")
+
+
+def test_document_page_gets_who_said_what_by_speaker(model):
+    content, index = model
+    context = document_page(content, index).context
+    # Speakers in the order of their newest statement (beta is newer than alpha).
+    assert context["said_by"] == {"art-1": (("ivan-petrov", (("beta", "petrov-fees"),)),
+                                            ("lena-ek", (("alpha", "ek-open"),))),
+                                  "art-2": (("ivan-petrov", (("beta", "petrov-fees"),)),), "art-3": ()}
+    assert context["said_totals"] == {"art-1": 2, "art-2": 1, "art-3": 0}
+
+
+def test_document_page_shows_the_newest_page_size_statements(model):
+    content, index = model
+    small = dataclasses.replace(content, site=dataclasses.replace(content.site, page_size=1))
+    context = document_page(small, index).context
+    assert context["said_by"]["art-1"] == (("ivan-petrov", (("beta", "petrov-fees"),)),)
+    assert context["said_totals"]["art-1"] == 2
+
+
+def test_by_speaker_keeps_each_speakers_statements_newest_first():
+    said = (("bo", "c", "s3"), ("cy", "b", "s2"), ("bo", "b", "s1"), ("ann", "a", "s0"))
+    assert by_speaker(said) == (("bo", (("c", "s3"), ("b", "s1"))), ("cy", (("b", "s2"),)),
+                                ("ann", (("a", "s0"),)))
+    assert by_speaker(()) == ()
