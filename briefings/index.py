@@ -100,12 +100,12 @@ def discussed_in(in_order: list[Annotation], art: Article) -> list[tuple[Annotat
 
     A statement discusses a provision when it overlaps an annotation citing it or stands in the same
     block of the text as one (paragraph, list item, heading, table): exactly when their notes follow
-    the same block, which the chunks tell. A highlight running across blocks joins them; how the
+    the same block (Article.blocks). A highlight running across blocks joins them; how the
     Markdown source wraps its lines does not matter.
     """
     if not any(a.provision for a in in_order) or not any(a.kind == "statement" for a in in_order):
-        return []  # reading the chunks may be a cache read: skip the briefings that need none
-    block = {aid: n for n, (_, ids) in enumerate(art.chunks) for aid in ids}
+        return []
+    block = art.blocks
     cited: dict[int, list[str]] = {}
     for a in in_order:
         if a.provision and a.id in block:

@@ -3,11 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from .errors import ContentError
 
 KINDS = ("provision", "statement", "note", "correction")
+
+
+BODY = {"part": "body"}
+"""Field metadata: a briefing's text, which only its own page shows (other pages show its outline)."""
+EACH = {"part": "each annotation"}
+"""Field metadata: one entry per annotation - a page reading one entry reads that annotation alone."""
+
+
+def marked(cls, part: dict) -> frozenset[str]:
+    """Return the names of a model class's fields marked with BODY or EACH."""
+    return frozenset(f.name for f in fields(cls) if f.metadata.get("part") == part["part"])
+
+
+def reads(*parts: str):
+    """Mark a template helper with what it reads of the briefing it is asked about, so that the
+    engine can tell which pages an edit affects: "annotation" (asked with slug and annotation id:
+    that annotation), "outline" (asked with a slug: what of the briefing's outline is no single
+    annotation's - title, date, the list of annotations), "briefing" (returns the briefing or its
+    article, whose fields are then tracked as pages read them) or "shared" (only speakers,
+    documents, topics and settings, which every page depends on). An unmarked helper counts as
+    reading every briefing: a helper that forgets its mark makes pages render more, never stale."""
+    def mark(fn):
+        fn.reads = parts
+        return fn
+    return mark
 
 
 @dataclass(frozen=True)
@@ -104,7 +129,7 @@ class Briefing:
     """Headline."""
     date: dt.date
     """Date of the briefing (never the build clock)."""
-    body: str
+    body: str = field(metadata=BODY)
     """Markdown source of the article, newlines normalised."""
     md_path: str
     """Path of the Markdown file."""
@@ -116,7 +141,7 @@ class Briefing:
     """Markdown summary."""
     topics: tuple[str, ...] = ()
     """Topic ids."""
-    annotations: tuple[Annotation, ...] = ()
+    annotations: tuple[Annotation, ...] = field(default=(), metadata=EACH)
     """Annotations in sidecar order."""
     topic_wheres: tuple[Where, ...] = field(default=(), compare=False)
     """Position of each topic id, parallel to topics."""
@@ -210,18 +235,21 @@ class Article:
 
     slug: str
     """Briefing slug."""
-    text: str
+    text: str = field(metadata=BODY)
     """Visible text of the body (what a reader sees), blocks separated by newlines."""
-    spans: dict[str, tuple[int, int]]
+    spans: dict[str, tuple[int, int]] = field(metadata=BODY)
     """Annotation id -> [start, end) of its match in text."""
-    notes: dict[str, str]
+    notes: dict[str, str] = field(metadata=EACH)
     """Annotation id -> rendered note HTML."""
-    chunks: tuple[tuple[str, tuple[str, ...]], ...]
+    chunks: tuple[tuple[str, tuple[str, ...]], ...] = field(metadata=BODY)
     """Body HTML in slices, each followed by the ids of the notes placed after it."""
     summary_html: str = ""
     """Rendered summary."""
     mentioned: tuple[str, ...] = ()
     """Ids of the speakers named in the body (name or alias, whole words)."""
+    blocks: dict[str, int] = field(default_factory=dict)
+    """Annotation id -> the number of the block (paragraph, list item, heading...) its note follows:
+    annotations in one block are said together (the index pairs statements with provisions by it)."""
 
     @property
     def html(self) -> str:

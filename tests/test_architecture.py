@@ -87,3 +87,18 @@ def test_tests_mirror_the_package():
     tests = PACKAGE.parent / "tests"
     for folder in (p for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()):
         assert (tests / folder.name).is_dir(), f"tests/{folder.name}/ is missing"
+
+
+def test_the_machinery_names_no_feature():
+    """What a template helper reads is marked where the helper is written (model.reads), and which
+    fields are a briefing's body on the model: no engine module lists helpers or fields by name."""
+    from briefings.pages.lookup import Lookup
+    # Words that are also the machinery's own (cache kinds, the marks' names) are left out.
+    helpers = {n for n in vars(Lookup) if not n.startswith("_")} - {"briefing", "article", "annotation", "speaker",
+                                                                     "document", "provision", "topic"}
+    for path in (PACKAGE / "engine").glob("*.py"):
+        if path.name == "stored.py":
+            continue  # the cache's stored forms write and read the model field by field, as they must
+        strings = {node.value for node in ast.walk(ast.parse(path.read_text()))
+                   if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+        assert not strings & (helpers | {"briefing.html", "body", "notes", "spans"}), path.name

@@ -16,10 +16,12 @@ import dataclasses
 import datetime as dt
 import json
 
-from ..model import Annotation, Article, Briefing, Content
+from ..model import EACH, Annotation, Article, Briefing, Content, marked
 from .cache import digest, generator
 
 NAMES = {Briefing: "Briefing", Annotation: "Annotation", Article: "Article"}
+PER_ANNOTATION = marked(Briefing, EACH)
+"""A briefing's fields of Annotation objects (the model marks them): each one is noted too."""
 
 
 class Noted:
@@ -35,7 +37,7 @@ class Noted:
     def __getattr__(self, name: str):
         self._seen.add(f"{self._kind}.{name}")
         value = getattr(self._of, name)
-        if name == "annotations" and self._kind == "Briefing":
+        if name in PER_ANNOTATION and type(value) is tuple:
             return tuple(Noted(a, self._seen, "Annotation") for a in value)
         return value
 
@@ -78,8 +80,8 @@ def prints(content: Content, articles: dict[str, Article], seen: frozenset[str],
 
 def value(b: Briefing, name: str, fields: dict[str, list[str]]):
     """Return one attribute of a briefing as its print sees it (annotations: their noted attributes)."""
-    if name == "annotations":
-        return [[getattr(a, n) for n in fields["Annotation"]] for a in b.annotations]
+    if name in PER_ANNOTATION:
+        return [[getattr(a, n) for n in fields["Annotation"]] for a in getattr(b, name)]
     return getattr(b, name)
 
 

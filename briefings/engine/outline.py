@@ -13,7 +13,7 @@ import datetime as dt
 import json
 
 from .cache import digest
-from ..model import Article, Briefing
+from ..model import BODY, EACH, Article, Briefing, marked
 
 OUTLINE = "~"
 """Prefix of a briefing's slug naming its outline, among the keys of a build's briefings. The
@@ -43,8 +43,8 @@ def pieces(b: Briefing, art: Article) -> tuple[list, dict[str, list]]:
     and each annotation's by id."""
     order = sorted(art.spans, key=lambda aid: (art.spans[aid], aid))  # note numbers follow it
     by_id = {a.id: a for a in b.annotations}
-    fields = [getattr(b, f.name) for f in dataclasses.fields(b)
-              if f.compare and f.name not in ("body", "annotations")]
+    apart = marked(Briefing, BODY) | marked(Briefing, EACH)  # the body, and the annotations' own parts
+    fields = [getattr(b, f.name) for f in dataclasses.fields(b) if f.compare and f.name not in apart]
     meta = [fields, [[aid, by_id[aid].kind, by_id[aid].speaker, by_id[aid].provision] for aid in order],
             art.summary_html, list(art.mentioned)]
     annotations = {a.id: [a, " ".join(art.text[slice(*art.spans[a.id])].split()), art.notes.get(a.id, "")]

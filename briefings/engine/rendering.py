@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import parallel
 from ..errors import ContentError, raise_all
-from ..outputs.export import annotation_collection, export_json
+from ..outputs.export import made_with
 from ..content.files import folder_files
 from ..index import Index
 from ..pages.lookup import Lookup
@@ -61,22 +61,10 @@ def render_task(i: int):
 
 
 def render_files(env, common: dict, page: Page) -> dict[str, bytes]:
-    """Render one page; return its file and the files made with it (a briefing's W3C export)."""
+    """Render one page; return its file and the files made with it (outputs.export.made_with)."""
     root = common["site"].base_url if page.absolute else page.root
     html = render_page(env, page.template, {**common, **page.context, "page": page, "root": root})
-    files = {page.path: html.encode("utf-8")}
-    if page.template == "briefing.html":
-        files.update(annotation_export(page, html, common))
-    return files
-
-
-def annotation_export(page: Page, html: str, common: dict) -> dict[str, bytes]:
-    """Return a briefing's W3C annotation export, anchored in its rendered page."""
-    b = page.context["b"]
-    names = {sid: s.name for sid, s in common["content"].speakers.items()}
-    notes = common["lookup"].article(b.slug).notes
-    collection = annotation_collection(b, html, common["site"], notes, names)
-    return {f"briefings/{b.slug}/annotations.jsonld": export_json(collection)}
+    return {page.path: html.encode("utf-8"), **made_with(page, html, common)}
 
 
 def static_files(templates: Path) -> dict[str, bytes]:

@@ -17,27 +17,28 @@ import json
 from pathlib import Path
 
 from .cache import digest, generator
-from ..model import Briefing, Content
+from .. import model
+from ..model import Article, Briefing, Content, marked
 from .outline import OUTLINE
 from ..pages.render import search_path
 
-ONE_ANNOTATION = frozenset({"annotation", "quote_text"})
-"""Lookup helpers reading one annotation of a briefing: (slug, id)."""
-OUTLINE_HELPERS = frozenset({"note_numbers", "speakers_of"})
-"""Lookup helpers reading what of a briefing's outline is no single annotation's."""
-VIEWED = frozenset({"briefing", "article"})
-"""Lookup helpers returning a briefing or its article: reading the body from it reads the whole."""
-BODY = frozenset({"body", "text", "spans", "chunks", "html"})
-"""What a briefing or an article holds beyond its outline."""
-SHARED = frozenset({"speaker", "document", "provision", "topic", "jsonld"})
-"""Lookup helpers that read only what every page's key holds."""
 EVERYTHING = "*"
+
+
+BODY = marked(Briefing, model.BODY) | marked(Article, model.BODY)
+"""What a briefing or an article holds beyond its outline (the model marks it; attributes that are
+no field, such as Article.html, count as body too)."""
+EACH = marked(Briefing, model.EACH) | marked(Article, model.EACH)
+"""Fields holding one entry per annotation (the model marks them)."""
 
 
 class Reads:
     """The lookup helpers as templates see them, noting what the page being rendered reads of each
     briefing: the whole (its slug) or only its outline (OUTLINE + slug), or with fine=True (the
-    preview, which keeps this in memory) the parts of the outline it read (see outline.py)."""
+    preview, which keeps this in memory) the parts of the outline it read (see outline.py).
+
+    What each helper reads is its own mark (model.reads), set where it is written: a helper without
+    one counts as reading every briefing."""
 
     def __init__(self, lookup, fine: bool = False) -> None:
         self._lookup, self.fine = lookup, fine
@@ -68,38 +69,34 @@ class Reads:
 
     def __getattr__(self, name: str):
         value = getattr(self._lookup, name)
-        if name in ONE_ANNOTATION:
-            def one(slug, aid):
-                self.read(slug, aid)
-                return value(slug, aid)
-            self.__dict__[name] = one  # found directly from now on: templates ask thousands of times
-            return one
-        if name == "statement_html":
-            def statement(slug, aid):
-                self.read(slug, aid)
-                self.read(slug, "")  # it names the briefing too
-                return value(slug, aid)
-            self.__dict__[name] = statement
-            return statement
-        if name in OUTLINE_HELPERS:
-            def meta(slug):
+        marks = getattr(getattr(type(self._lookup), name, None), "reads", None)
+        if marks is None:
+            self.everything = True  # unmarked: it may read anything
+            return value
+        tracked = self.tracked(value, frozenset(marks))
+        self.__dict__[name] = tracked  # found directly from now on: templates ask thousands of times
+        return tracked
+
+    def tracked(self, helper, marks: frozenset[str]):
+        """Return a helper that notes, on each call, what its marks say it reads."""
+        if marks <= {"shared"}:
+            return helper
+        if "briefing" in marks:
+            def view(slug, *rest):
                 self.read(slug, "")
-                return value(slug)
-            self.__dict__[name] = meta
-            return meta
-        if name in VIEWED:
-            def view(slug):
-                self.read(slug, "")
-                if (name, slug) not in self._views:
-                    self._views[name, slug] = View(value(slug), slug, self)
-                return self._views[name, slug]
-            self.__dict__[name] = view
+                key = (helper.__name__, slug, *rest)
+                if key not in self._views:
+                    self._views[key] = View(helper(slug, *rest), slug, self)
+                return self._views[key]
             return view
-        if name in SHARED:
-            self.__dict__[name] = value
-        else:
-            self.everything = True
-        return value
+
+        def noting(slug, *rest):
+            if "annotation" in marks:
+                self.read(slug, rest[0] if rest else None)
+            if "outline" in marks:
+                self.read(slug, "")
+            return helper(slug, *rest)
+        return noting
 
 
 class View:
@@ -107,19 +104,18 @@ class View:
     part; reading its body from it reads the whole briefing, its annotations or notes each one read."""
 
     def __init__(self, of, slug: str, reads: Reads) -> None:
-        # Copied in, so templates find them as fast as on the object itself; the body, and an
-        # article's notes (which a cached article reads from the cache when first asked), are not.
-        self.__dict__.update({k: v for k, v in vars(of).items() if k not in BODY and k != "notes"})
-        if "annotations" in self.__dict__:
-            self.annotations = Annotations(of.annotations, slug, reads)
+        # Copied in, so templates find them as fast as on the object itself; the body, and the
+        # per-annotation fields (an article from the cache reads its notes when first asked), are not.
+        fields = ({f.name for f in dataclasses.fields(of)} if dataclasses.is_dataclass(of) else set(vars(of))) - BODY - EACH
+        self.__dict__.update({k: v for k, v in vars(of).items() if k in fields})
         self._of, self._slug, self._reads = of, slug, reads
 
     def __getattr__(self, name: str):
-        if name in BODY:
-            self._reads.slugs.add(self._slug)
         value = getattr(self._of, name)
-        if name == "notes":
-            value = self.__dict__["notes"] = Notes(value, self._slug, self._reads)
+        if name in EACH:
+            value = self.__dict__[name] = (Notes if isinstance(value, dict) else Annotations)(value, self._slug, self._reads)
+        else:
+            self._reads.slugs.add(self._slug)  # the body, or what is made from it (Article.html)
         return value
 
 

@@ -58,13 +58,13 @@ def briefing_from(value, slug: str, body: str, md_path: str, yml_path: str) -> B
 
 def meta_value(art: Article, outline: str) -> list:
     """Return what the index and listings read of an article: spans, who is named, the summary,
-    and the briefing's outline key (see outline.py)."""
-    return [{k: list(v) for k, v in art.spans.items()}, list(art.mentioned), art.summary_html, outline]
+    the briefing's outline key (see outline.py) and the block of each note."""
+    return [{k: list(v) for k, v in art.spans.items()}, list(art.mentioned), art.summary_html, outline, art.blocks]
 
 
 def outline_from(meta) -> str:
     """Return the outline key kept in meta_value(); ValueError if malformed."""
-    return strings(shape(meta, list, 4)[3])[0]
+    return strings(shape(meta, list, 5)[3])[0]
 
 
 def text_value(art: Article) -> list:
@@ -123,7 +123,7 @@ def article_from(meta, b: Briefing, speakers, read: Callable[[str], tuple]) -> S
 
     ValueError when the value is malformed, or names annotations or speakers that do not exist.
     """
-    spans, mentioned, summary, _ = shape(meta, list, 4)
+    spans, mentioned, summary, _, blocks = shape(meta, list, 5)
     ids = {a.id for a in b.annotations}
     if set(shape(spans, dict)) != ids or not set(strings(*shape(mentioned, list))) <= set(speakers):
         raise ValueError("spans or mentions of others")
@@ -132,8 +132,10 @@ def article_from(meta, b: Briefing, speakers, read: Callable[[str], tuple]) -> S
         start, end = shape(span, list, 2)
         ranges[aid] = (shape(start, int), shape(end, int))
     art = object.__new__(StoredArticle)  # a frozen dataclass: fill its fields directly
+    if not set(shape(blocks, dict)) <= ids or not all(type(n) is int for n in blocks.values()):
+        raise ValueError("blocks of others")
     art.__dict__.update(slug=b.slug, spans=ranges, mentioned=tuple(mentioned),
-                        summary_html=strings(summary)[0], _read=read)
+                        summary_html=strings(summary)[0], blocks=dict(blocks), _read=read)
     return art
 
 

@@ -12,6 +12,17 @@ MOTIVATION = {"note": "commenting", "correction": "assessing", "provision": "lin
 AFFIX = 32
 
 
+def made_with(page, html: str, common: dict) -> dict[str, bytes]:
+    """Return the files made from a rendered page: a briefing's W3C annotation export beside it."""
+    if page.template != "briefing.html":
+        return {}
+    b = page.context["b"]
+    names = {sid: s.name for sid, s in common["content"].speakers.items()}
+    notes = common["lookup"].article(b.slug).notes
+    collection = annotation_collection(b, html, common["site"], notes, names)
+    return {f"briefings/{b.slug}/annotations.jsonld": export_json(collection)}
+
+
 def annotation_collection(b: Briefing, page_html: str, site: SiteConfig, notes: dict[str, str],
                           names: dict[str, str]) -> dict:
     """Describe a briefing's annotations, anchored in the built page's body text."""

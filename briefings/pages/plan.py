@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from ..index import Index
 from ..model import KINDS, Briefing, Content, Document
-from ..outputs.publish import search_available
 
 
 @dataclass(frozen=True)
@@ -71,10 +70,10 @@ def listing(prefix: str, template: str, items: tuple, size: int, context: dict, 
     return pages
 
 
-def plan(content: Content, index: Index, search: bool | None = None) -> list[Page]:
+def plan(content: Content, index: Index, search: bool) -> list[Page]:
     """Return every page of the site with the variables it shows.
 
-    search tells whether the site has a search index (default: whether Pagefind is installed).
+    search tells whether the site has a search index.
     """
     size = content.site.page_size
     pages = listing("", "index.html", index.newest, size, {}, content.site.title)
@@ -88,7 +87,6 @@ def plan(content: Content, index: Index, search: bool | None = None) -> list[Pag
         pages += listing(f"topics/{t.id}/", "topic.html", index.topic_briefings[t.id], size, {"t": t},
                          t.title)
     pages += annotation_pages(index, size)
-    search = search_available() if search is None else search
     pages.append(Page("search/index.html", "search.html", {"search": search}, "Search"))
     pages.append(Page("404.html", "404.html", {}, "Page not found", absolute=True))
     return pages + feeds(content, index, size) + [sitemap(content, pages)]

@@ -71,11 +71,12 @@ def anchor(b: Briefing, allow_html: bool, mentions: Mentions) -> Article:
     kinds = {a.id: a.kind for a in b.annotations}
     mark(segments, spans, kinds, links)
     slots = note_slots(segments, spans)
+    pieces = chunks(tokens, slots, allow_html)
     return Article(
-        slug=b.slug, text=text, spans=spans,
-        chunks=chunks(tokens, slots, allow_html),
+        slug=b.slug, text=text, spans=spans, chunks=pieces,
         notes={a.id: render_markdown(a.note, allow_html) for a in b.annotations},
-        summary_html=render_markdown(b.summary, allow_html), mentioned=named)
+        summary_html=render_markdown(b.summary, allow_html), mentioned=named,
+        blocks={aid: n for n, (_, ids) in enumerate(pieces) for aid in ids})
 
 
 def mark(segments: list[Segment], spans: dict[str, tuple[int, int]], kinds: dict[str, str],

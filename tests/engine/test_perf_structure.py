@@ -93,7 +93,7 @@ def traced_lines(content: Content, articles: dict[str, Article]) -> int:
 
     sys.settrace(tracer)
     try:
-        plan(content, build_index(content, articles))
+        plan(content, build_index(content, articles), False)
     finally:
         sys.settrace(None)
     return count

@@ -6,6 +6,7 @@ import jinja2
 import pytest
 
 from briefings.engine.reuse import EVERYTHING, Reads
+from briefings.model import reads
 
 
 class Thing:
@@ -16,27 +17,40 @@ class Thing:
 
 
 class FakeLookup:
-    """The lookup helpers, over one briefing 'b1' with annotations 'a1' and 'a2'."""
+    """Lookup helpers, over one briefing 'b1' with annotations 'a1' and 'a2', each marked with what it
+    reads as the real ones are (model.reads); 'unmarked' has no mark."""
 
     def __init__(self) -> None:
         self.b = Thing(slug="b1", title="T", body="Body", annotations=("x", "y"))
         self.art = Thing(notes={"a1": "n1", "a2": "n2"}, chunks=(), summary_html="S")
         self.index = object()
 
+    @reads("briefing")
     def briefing(self, slug):
         return self.b
 
+    @reads("briefing")
     def article(self, slug):
         return self.art
 
+    @reads("annotation")
     def annotation(self, slug, aid):
         return aid
 
+    @reads("annotation")
     def quote_text(self, slug, aid):
         return "q"
 
+    @reads("outline")
     def note_numbers(self, slug):
         return {"a1": 1, "a2": 2}
+
+    @reads("shared")
+    def speaker(self, sid):
+        return sid
+
+    def unmarked(self, slug):
+        return slug
 
 
 def reads_of(source: str, fine: bool = True):
@@ -58,6 +72,8 @@ def reads_of(source: str, fine: bool = True):
     ("{{ lookup.briefing('b1').body }}{{ lookup.annotation('b1', 'a1') }}", ["b1"]),
     ("{{ lookup.article('b1').chunks }}", ["b1"]),
     ("{{ lookup.index }}", EVERYTHING),
+    ("{{ lookup.unmarked('b1') }}", EVERYTHING),  # a new helper without a mark: every page depends on it all
+    ("{{ lookup.speaker('ana') }}", []),
 ])
 def test_fine_reads(source, expected):
     assert reads_of(source) == expected

@@ -203,15 +203,11 @@ def test_sub_path_crawl_including_404_page(tmp_path: Path):
         assert problems == []
 
 
-def test_search_page_says_when_search_is_unavailable(monkeypatch):
-    from briefings.pages import plan as pages
-    from briefings.errors import ContentError
-    from briefings.index import build_index
-    from briefings.content.load import load
-    from briefings.pipeline import anchor_all
-    monkeypatch.setattr(pages, "search_available", lambda: False)
-    errors: list[ContentError] = []
-    content = load(SITES / "crosslinks/content", errors)
-    index = build_index(content, anchor_all(content, errors))
-    search = [p for p in pages.plan(content, index) if p.path == "search/index.html"][0]
-    assert search.context == {"search": False}
+def test_search_page_says_when_search_is_unavailable(monkeypatch, tmp_path):
+    from briefings.outputs import publish
+    from briefings.pipeline import Options, gather
+    monkeypatch.setattr(publish, "search_available", lambda: False)
+    monkeypatch.setattr("briefings.pipeline.search_available", lambda: False)
+    site = gather(Options(content=SITES / "crosslinks/content", templates=tmp_path))
+    page = site.files["search/index.html"].decode()
+    assert "Search is unavailable on this site" in page and "pagefind-ui.js" not in page
