@@ -107,10 +107,15 @@ class Derived:
     result: object = None
     """What it gave."""
 
-    def get(self, compute, content: Content, articles: dict, shared: str, changed: set[str] | None):
-        """Return compute(content, articles) - the last result while nothing it read changed.
+    def get(self, compute, content: Content, articles: dict, shared: str, changed: set[str] | None,
+            keep: bool = True):
+        """Return compute(content, articles) - the last result while nothing it read changed - and
+        whether it was computed now.
 
-        changed names the briefings that may differ from the last call (None: any of them)."""
+        changed names the briefings that may differ from the last call (None: any of them). Without
+        keep (a build, which makes it once) nothing is noted: there is no next call to compare with."""
+        if not keep:
+            return compute(content, articles), True
         if self.result is not None and shared == self.shared and list(self.prints) == [b.slug for b in content.briefings]:
             now = prints(content, articles, self.seen, changed)
             if all(self.prints[slug] == p for slug, p in now.items()):

@@ -237,11 +237,12 @@ class Engine:
         before.site = site_key(content, self.opts.templates, before.searchable)
         changed = self.changed_slugs(model)
         memo = related_memo(self.cache, content) if self.cache is not None else None
-        index, fresh = self.index.get(lambda c, a: build_index(c, a, memo), content, articles, before.site, changed)
+        index, fresh = self.index.get(lambda c, a: build_index(c, a, memo), content, articles, before.site, changed,
+                                      self.keep)
         self.version += fresh
         searchable = before.searchable
         pages, planned = self.plan.get(lambda c, a: plan(c, index, searchable), content, articles,
-                                       digest(before.site, str(self.version)), changed)
+                                       digest(before.site, str(self.version)), changed, self.keep)
         if not planned and changed:  # the plan as it was: its pages still hold the briefings before the change
             pages = with_briefings(pages, {b.slug: b for b in content.briefings if b.slug in changed})
         return index, pages
