@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 from conftest import require, run_cli
 
+from briefings import pipeline
 from briefings.engine import write
+from briefings.engine.rebuild import Engine
+from briefings.engine.write import MARKER, check_out, delete
 from briefings.errors import ContentError
-from briefings.engine.twin import Twin
-from briefings.engine.write import MARKER, check_out, delete, write_site
+from briefings.pipeline import Options
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false",
        "-c", "init.defaultBranch=gh-pages"]
-FILES = {"index.html": b"<p>home</p>", "a/index.html": b"<p>a</p>"}
 
 
 @pytest.fixture(autouse=True)
@@ -73,6 +74,30 @@ def edit(root: Path, n: int) -> None:
     """Change the briefing's text, so that the next build writes its page."""
     text = f"Ana Berg said the talks would resume on Monday. Edit {n}.\n"
     (root / "content/briefings/first.md").write_text(text)
+
+
+def preview(root: Path, out: Path | None = None) -> Engine:
+    """Return the preview's engine (serve.Preview.new_engine) on root's content, built once."""
+    engine = Engine(Options(content=root / "content", out=out or root / "site"), None, keep=True, search=False)
+    engine.update()
+    return engine
+
+
+def edited(engine: Engine, n: int) -> None:
+    """Edit the briefing's text and update the preview's site."""
+    root = engine.opts.content.parent
+    edit(root, n)
+    assert engine.update({str(root / "content/briefings/first.md")}).rendered == ("briefings/first/index.html",)
+
+
+def build_here(root: Path) -> None:
+    """Build root's site in this process (briefings.pipeline.build, no cache, no search)."""
+    pipeline.build(Options(content=root / "content", out=root / "site", cache=None, search=False), search=False)
+
+
+def page(root: Path) -> bytes:
+    """Return the briefing's page in root's site."""
+    return (root / "site/briefings/first/index.html").read_bytes()
 
 
 @pytest.mark.parametrize("mode", [[], ["--no-cache"], ["--cache-dir", "elsewhere/cache"]])
@@ -151,38 +176,43 @@ def test_git_init_before_the_first_build(project):
     assert snapshot(root / "site/.git") == before and (root / "site/index.html").is_file()
 
 
-def test_the_preview_writer_keeps_git_across_writes(tmp_path):
-    out = tmp_path / "site"
-    twin = Twin(out)
-    twin.write(FILES)
+def test_the_preview_writer_keeps_git_across_updates(project):
+    root = project()
+    engine = preview(root)
+    out = root / "site"
     git("init", "-q", cwd=out)
     git("add", "-A", cwd=out)
     git("commit", "-qm", "Publish", cwd=out)
     before = snapshot(out / ".git")
-    for n in range(5):  # the first goes through write_site, the others exchange with the spare
-        twin.write({**FILES, "a/index.html": f"<p>a {n}</p>".encode()})
+    spare = root / f".site.tmp-{os.getpid()}-spare"
+    for n in range(5):  # the first ones assemble new folders (git init touched site/), the others the spare
+        edited(engine, n)
         assert snapshot(out / ".git") == before
-        assert (out / "a/index.html").read_bytes() == f"<p>a {n}</p>".encode()
-    assert twin.spare is not None and not os.path.lexists(twin.spare / ".git")
-    twin.close()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
-    assert git("status", "--porcelain", cwd=out) == " M a/index.html\n"
+        assert f"Edit {n}.".encode() in page(root)
+        assert not os.path.lexists(spare / ".git")
+    assert spare.is_dir()
+    engine.drop()
+    assert sorted(p.name for p in root.iterdir()) == ["content", "site"]
+    # The briefing's page and its annotation export (its quotes' context) changed, nothing else.
+    assert git("status", "--porcelain", cwd=out) == (" M briefings/first/annotations.jsonld\n"
+                                                      " M briefings/first/index.html\n")
 
 
-def test_the_preview_writer_follows_a_symlinked_output_folder(tmp_path):
-    real, link = tmp_path / "www/site", tmp_path / "site"
+def test_the_preview_writer_follows_a_symlinked_output_folder(project):
+    root = project()
+    real, link = root / "www/site", root / "site"
     real.mkdir(parents=True)
     link.symlink_to(real)
     git("init", "-q", cwd=real)
     before = snapshot(real / ".git")
-    twin = Twin(link)
+    engine = preview(root)
     for n in range(3):
-        twin.write({"index.html": f"<p>{n}</p>".encode()})
-    assert link.is_symlink() and (link / "index.html").read_bytes() == b"<p>2</p>"
+        edited(engine, n)
+    assert link.is_symlink() and b"Edit 2." in page(root)
     assert snapshot(real / ".git") == before
-    twin.close()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "www"]
-    assert os.listdir(tmp_path / "www") == ["site"]  # no spare left, and not the link put in its place
+    engine.drop()
+    assert sorted(p.name for p in root.iterdir()) == ["content", "site", "www"]
+    assert os.listdir(root / "www") == ["site"]  # no spare left, and not the link put in its place
 
 
 def site_with_git(root: Path) -> dict[str, tuple]:
@@ -222,26 +252,28 @@ def test_a_git_left_by_a_killed_build_is_put_back(project, where):
     assert git("status", "--porcelain", cwd=root / "site") == ""
 
 
-def test_a_git_left_beside_a_preview_is_put_back(tmp_path):
-    out = tmp_path / "site"
-    write_site(FILES, out)
+def test_a_git_left_beside_a_preview_is_put_back(project):
+    root = project()
+    out = root / "site"
+    engine = preview(root)
     (out / ".git").mkdir()
     (out / ".git/HEAD").write_text("ref: refs/heads/gh-pages\n")
     before = snapshot(out / ".git")
-    twin = Twin(out)
-    twin.write(FILES)
-    twin.write(FILES)  # now with a spare
-    os.rename(out / ".git", twin.spare / ".git")  # as a kill inside the exchange leaves it
-    twin.close()
-    assert snapshot(out / ".git") == before and sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    edited(engine, 0)
+    edited(engine, 1)  # now with a spare
+    spare = root / f".site.tmp-{os.getpid()}-spare"
+    os.rename(out / ".git", spare / ".git")  # as a kill inside the exchange leaves it
+    engine.drop()
+    assert snapshot(out / ".git") == before and sorted(p.name for p in root.iterdir()) == ["content", "site"]
 
 
 @pytest.mark.parametrize("how", ["exchange fails", "fallback rename fails"])
-def test_a_failure_during_the_swap_puts_git_back(tmp_path, monkeypatch, how):
-    out = tmp_path / "site"
-    write_site(FILES, out)
+def test_a_failure_during_the_swap_puts_git_back(project, monkeypatch, how):
+    root = project()
+    out = root / "site"
+    build_here(root)
     git("init", "-q", cwd=out)
-    before, site = snapshot(out / ".git"), (out / "index.html").read_bytes()
+    before, site = snapshot(out / ".git"), page(root)
     if how == "exchange fails":
         def broken(new, old):
             raise OSError("no space left on device")
@@ -255,22 +287,25 @@ def test_a_failure_during_the_swap_puts_git_back(tmp_path, monkeypatch, how):
             rename(src, dst)
         monkeypatch.setattr(write, "exchange", lambda a, b: False)
         monkeypatch.setattr(os, "rename", broken)
+    edit(root, 0)
     with pytest.raises(OSError, match="no space left"):
-        write_site({**FILES, "index.html": b"<p>new</p>"}, out)
+        build_here(root)
     monkeypatch.undo()
-    assert snapshot(out / ".git") == before and (out / "index.html").read_bytes() == site
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert snapshot(out / ".git") == before and page(root) == site
+    assert sorted(p.name for p in root.iterdir()) == ["content", "site"]
 
 
-def test_without_an_atomic_exchange_git_is_kept_too(tmp_path, monkeypatch):
-    out = tmp_path / "site"
-    write_site(FILES, out)
+def test_without_an_atomic_exchange_git_is_kept_too(project, monkeypatch):
+    root = project()
+    out = root / "site"
+    build_here(root)
     git("init", "-q", cwd=out)
     before = snapshot(out / ".git")
     monkeypatch.setattr(write, "exchange", lambda a, b: False)
-    write_site({**FILES, "index.html": b"<p>new</p>"}, out)
-    assert snapshot(out / ".git") == before and (out / "index.html").read_bytes() == b"<p>new</p>"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    edit(root, 0)
+    build_here(root)
+    assert snapshot(out / ".git") == before and b"Edit 0." in page(root)
+    assert sorted(p.name for p in root.iterdir()) == ["content", "site"]
 
 
 def test_a_git_is_never_deleted(tmp_path):

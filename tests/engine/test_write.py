@@ -1,4 +1,7 @@
-"""Stage 6: the output folder is swapped in whole, unchanged files are kept, user folders are refused."""
+"""Stage 6: the output folder is swapped in whole, unchanged files are kept, user folders are refused.
+
+The writer (engine/output.py and write.py) is tested through builds of a small site into www/site,
+so that nothing else lies beside the output folder."""
 
 from __future__ import annotations
 
@@ -6,14 +9,19 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
-from briefings.engine import write
+from briefings import pipeline
+from briefings.engine import output, write
+from briefings.engine.output import MARKER_TEXT
+from briefings.engine.write import MARKER, check_out, clean_leftovers
 from briefings.errors import ContentError
-from briefings.engine.write import MARKER, check_out, clean_leftovers, write_site
+from briefings.pipeline import Options, gather
 
-FILES = {"index.html": b"<p>home</p>", "briefings/a/index.html": b"<p>a</p>", "static/s.css": b"p{}"}
+SECOND = {"content/briefings/second.md": "Ana Berg said it again.\n",
+          "content/briefings/second.yml": "title: Second\ndate: 2024-01-03\n"}
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -33,84 +41,143 @@ def siblings(out: Path) -> list[str]:
     return sorted(p.name for p in out.parent.iterdir() if p != out)
 
 
-# --- write_site ---------------------------------------------------------------------------------
+def build(root: Path, out: Path | None = None, cache: Path | None = None, search: bool = False) -> tuple:
+    """Build root's content into out (www/site) in this process; return (what the write did, search status)."""
+    opts = Options(content=root / "content", templates=root / "templates", out=out or root / "www/site",
+                   cache=cache, search=search)
+    _, stats, _, status, _ = pipeline.build(opts, search=search)
+    return stats, status
 
-def test_first_write_creates_the_folder_with_a_marker(tmp_path):
-    out = tmp_path / "site"
-    stats = write_site(FILES, out)
-    assert tree(out) == {**FILES, MARKER: tree(out)[MARKER]}
-    assert (stats.written, stats.unchanged) == (3, 0)
+
+def full_site(root: Path) -> dict[str, bytes]:
+    """Return the site the plain in-memory stages (gather) make of root's content, search off, with the marker."""
+    with mock.patch.object(pipeline, "search_available", lambda: False):
+        files = gather(Options(content=root / "content", templates=root / "templates")).files
+    return {**files, MARKER: MARKER_TEXT}
+
+
+def edit(root: Path) -> None:
+    """Change the briefing's text, so that its page and annotation export change."""
+    (root / "content/briefings/first.md").write_text("Ana Berg said the talks would resume on Monday. Edited.\n")
+
+
+def stat_all(out: Path) -> dict[str, os.stat_result]:
+    """Return every file's stat under a folder, by relative path."""
+    return {p.relative_to(out).as_posix(): p.stat() for p in out.rglob("*") if p.is_file()}
+
+
+# --- the writer, through builds -----------------------------------------------------------------
+
+def test_first_write_creates_the_folder_with_a_marker(project):
+    root = project()
+    out = root / "www/site"
+    stats, _ = build(root)
+    assert tree(out) == full_site(root) and tree(out)[MARKER] == MARKER_TEXT
+    assert (stats.written, stats.unchanged) == (len(tree(out)) - 1, 0)  # the marker is not counted
     assert siblings(out) == []  # no temporary folder left behind
 
 
-def test_unchanged_files_keep_their_inode_and_mtime(tmp_path):
-    out = tmp_path / "site"
-    write_site(FILES, out)
-    before = {rel: os.stat(out / rel) for rel in FILES}
+def test_unchanged_files_keep_their_inode_and_mtime(project):
+    root = project()
+    out = root / "www/site"
+    build(root)
+    old = tree(out)
     os.utime(out / "index.html", (1_000_000, 1_000_000))  # an old mtime makes a rewrite visible
-    old_mtime = os.stat(out / "index.html").st_mtime_ns
-    stats = write_site({**FILES, "briefings/a/index.html": b"<p>changed</p>", "new.txt": b"n"}, out)
-    assert (stats.written, stats.unchanged) == (2, 2)
-    assert os.stat(out / "index.html").st_mtime_ns == old_mtime
-    assert os.stat(out / "index.html").st_ino == before["index.html"].st_ino
-    assert os.stat(out / "static/s.css").st_ino == before["static/s.css"].st_ino
-    assert (out / "briefings/a/index.html").read_bytes() == b"<p>changed</p>"
-    assert (out / "new.txt").read_bytes() == b"n"
+    before = stat_all(out)
+    edit(root)
+    (root / "templates/static").mkdir(parents=True)
+    (root / "templates/static/new.txt").write_text("n")
+    stats, _ = build(root)
+    new = tree(out)
+    assert new == full_site(root)
+    changed = {rel for rel in new if old.get(rel) != new[rel] and rel != MARKER}
+    assert changed == {"briefings/first/index.html", "briefings/first/annotations.jsonld", "static/new.txt"}
+    assert (stats.written, stats.unchanged) == (len(changed), len(new) - 1 - len(changed))
+    after = stat_all(out)
+    for rel in new.keys() - changed:
+        assert (after[rel].st_ino, after[rel].st_mtime_ns) == (before[rel].st_ino, before[rel].st_mtime_ns), rel
+    assert after["index.html"].st_mtime_ns == 1_000_000 * 10**9
+    assert new["briefings/first/index.html"] != old["briefings/first/index.html"]
 
 
-def test_files_no_longer_built_disappear(tmp_path):
-    out = tmp_path / "site"
-    write_site(FILES, out)
-    write_site({"index.html": b"<p>home</p>"}, out)
-    assert set(tree(out)) == {"index.html", MARKER}
+@pytest.mark.parametrize("cache", [None, "cache"], ids=["a new folder", "the cache's spare"])
+def test_files_no_longer_built_disappear(project, cache):
+    root = project(SECOND)
+    out = root / "www/site"
+    cache = root / cache if cache else None
+    build(root, cache=cache)
+    edit(root)
+    build(root, cache=cache)  # with a cache, the replaced site is now the spare the next build updates
+    assert (out / "briefings/second/index.html").is_file()
+    for rel in SECOND:
+        (root / rel).unlink()
+    build(root, cache=cache)
+    assert tree(out) == full_site(root) and not (out / "briefings/second").exists()
     assert siblings(out) == []
 
 
-def test_a_failure_before_the_swap_leaves_the_old_site_exactly(tmp_path):
-    out = tmp_path / "site"
-    write_site(FILES, out)
+def test_a_failure_before_the_swap_leaves_the_old_site_exactly(project, monkeypatch):
+    root = project()
+    out = root / "www/site"
+    build(root)
     old = tree(out)
 
-    def fail(folder: Path) -> None:
-        assert (folder / "index.html").read_bytes() == b"<p>new</p>"  # the new site is complete here
+    def fail(folder: Path) -> str:
+        assert b"Edited." in (folder / "briefings/first/index.html").read_bytes()  # the new site is complete here
         raise RuntimeError("indexer crashed")
 
-    with pytest.raises(RuntimeError):
-        write_site({"index.html": b"<p>new</p>"}, out, finish=fail)
+    monkeypatch.setattr(output, "index_search", fail)
+    edit(root)
+    with pytest.raises(RuntimeError, match="indexer crashed"):
+        build(root, search=True)
     assert tree(out) == old
     assert siblings(out) == []
 
 
-def test_finish_runs_on_the_new_folder_before_the_swap(tmp_path):
-    out = tmp_path / "site"
+def test_the_search_indexer_runs_on_the_new_folder_before_the_swap(project, monkeypatch):
+    root = project()
+    out = root / "www/site"
     seen = []
-    write_site(FILES, out, finish=lambda folder: (seen.append(folder != out), (folder / "extra").write_text("x")))
-    assert seen == [True] and (out / "extra").read_text() == "x"
+
+    def indexer(folder: Path) -> str:
+        seen.append(folder.resolve() != out.resolve() and (folder / "index.html").is_file())
+        (folder / "pagefind").mkdir()
+        (folder / "pagefind/extra.js").write_text("x")
+        return "indexed"
+
+    monkeypatch.setattr(output, "index_search", indexer)
+    _, status = build(root, search=True)
+    assert seen == [True] and status == "indexed" and (out / "pagefind/extra.js").read_text() == "x"
+    assert siblings(out) == []
 
 
-def test_leftovers_of_dead_builds_are_cleaned_by_the_next_build(tmp_path):
-    out = tmp_path / "site"
-    write_site(FILES, out)
+def test_leftovers_of_dead_builds_are_cleaned_by_the_next_build(project):
+    root = project()
+    out = root / "www/site"
+    build(root)
+    www = out.parent
     dead = dead_pid()
     for name in (f".site.tmp-{dead}-x", f".site.old-{dead}-deadbeef"):
-        (tmp_path / name / "briefings").mkdir(parents=True)
-        (tmp_path / name / "briefings/index.html").write_text("half a site")
-    live = tmp_path / f".site.tmp-{os.getppid()}-x"  # a build still running (our parent process)
+        (www / name / "briefings").mkdir(parents=True)
+        (www / name / "briefings/index.html").write_text("half a site")
+    live = www / f".site.tmp-{os.getppid()}-x"  # a build still running (our parent process)
     live.mkdir()
-    keep = [tmp_path / ".site.tmp-notapid-x", tmp_path / f".other.tmp-{dead}-x", tmp_path / "site-old"]
+    keep = [www / ".site.tmp-notapid-x", www / f".other.tmp-{dead}-x", www / "site-old"]
     for path in keep:
         path.mkdir()
-    write_site(FILES, out)
+    build(root)
     assert siblings(out) == sorted([live.name] + [p.name for p in keep])
 
 
-def test_swap_without_an_atomic_exchange_still_replaces_the_site(tmp_path, monkeypatch):
-    out = tmp_path / "site"
-    write_site(FILES, out)
+def test_swap_without_an_atomic_exchange_still_replaces_the_site(project, monkeypatch):
+    root = project()
+    out = root / "www/site"
+    build(root)
     monkeypatch.setattr(write, "exchange", lambda a, b: False)
-    write_site({"index.html": b"<p>other</p>"}, out)
-    assert set(tree(out)) == {"index.html", MARKER}
-    assert (out / "index.html").read_bytes() == b"<p>other</p>"
+    edit(root)
+    build(root)
+    assert tree(out) == full_site(root)
+    assert b"Edited." in (out / "briefings/first/index.html").read_bytes()
     assert siblings(out) == []
 
 
@@ -124,14 +191,16 @@ def test_exchange_swaps_two_folders(tmp_path):
     assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"
 
 
-def test_a_symlinked_output_folder_is_followed(tmp_path):
-    real = tmp_path / "www" / "site"
-    write_site(FILES, real)
-    (tmp_path / "site").symlink_to(real)
-    write_site({"index.html": b"<p>new</p>"}, tmp_path / "site")
-    assert (tmp_path / "site").is_symlink()
-    assert set(tree(real)) == {"index.html", MARKER} and (real / "index.html").read_bytes() == b"<p>new</p>"
-    assert siblings(real) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["site", "www"]
+def test_a_symlinked_output_folder_is_followed(project):
+    root = project()
+    real = root / "www" / "site"
+    build(root, out=real)
+    (root / "site").symlink_to(real)
+    edit(root)
+    build(root, out=root / "site")
+    assert (root / "site").is_symlink()
+    assert tree(real) == full_site(root) and b"Edited." in (real / "briefings/first/index.html").read_bytes()
+    assert siblings(real) == [] and sorted(p.name for p in root.iterdir()) == ["content", "site", "www"]
 
 
 def test_clean_leftovers_without_any_is_harmless(tmp_path):
@@ -205,7 +274,9 @@ def test_acceptable_output_folders(layout, tmp_path, prepare):
     if prepare == "empty":
         out.mkdir()
     elif prepare == "made-by-briefings":
-        write_site(FILES, tmp_path / "site")
+        pipeline.build(Options(content=Path("content"), templates=Path("templates"), out=out, search=False),
+                       search=False)
+        assert (tmp_path / "site" / MARKER).is_file()
     elif prepare == "nested-new":
         out = Path("build/html/site")
     check_out(out, layout)  # no error
