@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .engine.cache import DEFAULT
-from .errors import ContentError, flatten
-from .engine.parallel import WorkerDied, default_jobs
-from .pipeline import Options, build, check
-from .engine.progress import Progress
 from .content.settings import base_url_problem
+from .engine.cache import DEFAULT
+from .engine.parallel import WorkerDied, default_jobs
+from .engine.progress import Progress
+from .errors import ContentError, flatten
+from .pipeline import Options, build, check
 
 
 def parser() -> argparse.ArgumentParser:

@@ -13,6 +13,7 @@ import yaml
 
 from ..errors import ContentError
 from ..model import Where
+
 # reading.py takes read_text and decode_text from this module, where they were first.
 from .textfile import decode_text, read_text, unshowable  # noqa: F401
 

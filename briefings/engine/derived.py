@@ -17,6 +17,7 @@ import datetime as dt
 import json
 
 from ..model import EACH, Annotation, Article, Briefing, Content, marked
+from ..pages.plan import Page
 from .cache import digest, generator
 
 NAMES = {Briefing: "Briefing", Annotation: "Annotation", Article: "Article"}
@@ -155,3 +156,24 @@ def related_memo(cache, content: Content):
         cache.put("related", key, {slug: list(v) for slug, v in result.items()})
         return result
     return memo
+
+
+def holders(pages: list[Page]) -> dict[str, list[int]]:
+    """Return, by slug, the positions in the plan of the pages whose variables hold that briefing."""
+    held: dict[str, list[int]] = {}
+    for n, p in enumerate(pages):
+        for v in p.context.values():
+            if isinstance(v, Briefing):
+                held.setdefault(v.slug, []).append(n)
+    return held
+
+
+def with_briefings(pages: list[Page], briefings: dict[str, Briefing], held: dict[str, list[int]]) -> list[Page]:
+    """Return the plan with the given briefings in place of the ones its pages hold (a reused plan;
+    held: holders(pages))."""
+    out = list(pages)
+    for n in sorted({n for slug in briefings for n in held.get(slug, ())}):
+        p = out[n]
+        new = {k: briefings[v.slug] if isinstance(v, Briefing) and v.slug in briefings else v for k, v in p.context.items()}
+        out[n] = Page(p.path, p.template, new, p.title, p.absolute)
+    return out

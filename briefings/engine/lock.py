@@ -16,8 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from ..errors import ContentError
 from ..content.files import shown
+from ..errors import ContentError
 
 WAIT_SECONDS = 600.0
 """How long a build waits for another one to finish."""

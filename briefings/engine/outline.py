@@ -12,8 +12,8 @@ import dataclasses
 import datetime as dt
 import json
 
-from .cache import digest
 from ..model import BODY, EACH, Article, Briefing, marked
+from .cache import digest
 
 OUTLINE = "~"
 """Prefix of a briefing's slug naming its outline, among the keys of a build's briefings. The

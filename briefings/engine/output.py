@@ -20,17 +20,24 @@ The next update then:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..index import Index
 from ..outputs.publish import extra_files, index_search
 from ..pages.plan import Page
 from .cache import Cache
+from .look import Before
 from .reading import Model
-from .record import SEARCH_FOLDER, Record, folder_times, folders_unchanged, inputs_digest, search_files
+from .record import (
+    SEARCH_FOLDER,
+    Record,
+    folder_times,
+    folders_unchanged,
+    search_files,
+)
 from .rendering import render_all, static_files
-from .write import MARKER, Stage, WriteStats, clean_leftovers, delete, new_folder, swap
+from .write import MARKER, Stage, WriteStats, delete, new_folder, swap
 
 MARKER_TEXT = b"This folder is made by briefings build; it is replaced on every build.\n"
 
@@ -44,13 +51,15 @@ def spare_folder(cache: Cache | None, out: Path, keep: bool) -> Path | None:
     return out.parent / f".{out.name}.tmp-{os.getpid()}-spare" if keep else None
 
 
-def stage_for(out: Path, spare: Path | None, record: Record | None, live: dict[str, list[int]]) -> Stage:
-    """Return where to assemble the next site: the spare when the record vouches for it, else a new folder.
+def stage_for(out: Path, spare: Path | None, record: Record | None, live: dict[str, list[int]],
+              trusted: bool = False) -> Stage:
+    """Return where to assemble the next site: the spare when the record vouches for it (or it is
+    trusted: the preview's own, unchanged), else a new folder.
 
     The spare is this update's alone: it holds the output and cache folders' locks (lock.py)."""
     if spare is not None and record is not None and record.spare is not None:  # shape checked on load
         files, dirs = record.spare["files"], record.spare["dirs"]
-        if same_device(spare, out) and folders_unchanged(spare, dirs) and (spare / MARKER).is_file():
+        if trusted or (same_device(spare, out) and folders_unchanged(spare, dirs) and (spare / MARKER).is_file()):
             return Stage(spare, out, live, dict(files))
     if spare is not None and spare.exists():
         delete(spare, out)  # untrusted: a build died updating it (perhaps holding out's .git), or it was touched
@@ -86,69 +95,6 @@ def keep_replaced(stage: Stage, out: Path, spare: Path | None, exact_old: bool) 
 
 
 @dataclass
-class Before:
-    """What an update found of the last one, and which of its inputs changed."""
-
-    record: Record | None
-    """The last update's record (from the cache, or kept in memory)."""
-    live: dict[str, list[int]]
-    """The recorded files still as recorded in the output folder."""
-    exact: bool
-    """Whether the output folder is exactly as recorded."""
-    inputs: str | None
-    """Hash of every input of this update (None when not made: no cache, or the preview)."""
-    stamp: str
-    """What the search index depends on (see record.search_stamp)."""
-    read: dict[Path, bytes] = field(default_factory=dict)
-    """Content files' bytes, read for their hashes."""
-    hashes: dict[Path, bytes] = field(default_factory=dict)
-    """Every content file's hash (file_hash)."""
-    listing: dict[str, list[Path]] = field(default_factory=dict)
-    """The content folder's files by section (empty if not listed)."""
-    kind: str | None = None
-    """The widest kind of change (changes.py): CONTENT when every file was looked at."""
-    changed: set[str] = field(default_factory=set)
-    """The saved files whose bytes changed (the preview)."""
-    relist: bool = False
-    """Whether a file appeared or disappeared (the preview)."""
-    nothing: bool = False
-    """Whether nothing that matters changed: there is nothing to do."""
-    site: str = ""
-    """The hash of what every page may show besides its own variables (reuse.site_key)."""
-
-    @property
-    def unchanged(self) -> bool:
-        """Whether nothing changed since the last build: same inputs, output folder as it left it."""
-        return self.record is not None and self.exact and self.inputs is not None and self.record.inputs == self.inputs
-
-    @property
-    def searchable(self) -> bool:
-        """Whether the site gets a search index (wanted, and Pagefind installed)."""
-        return bool(self.stamp) and self.stamp != "off"
-
-    def counted(self) -> int:
-        """Return how many files the last build counted (its pages' and static files)."""
-        return sum(rel != MARKER and not rel.startswith(SEARCH_FOLDER) for rel in self.record.files)
-
-
-def look_back(opts, cache: Cache | None, stamp: str, kept: Record | None = None, hash_all: bool = False) -> Before:
-    """Remove dead builds' leftovers beside opts.out, find what the last update left (kept: its
-    record, held in memory), and with a cache (or hash_all) hash every input of this update."""
-    out = opts.out.resolve()
-    # First, before out is compared with the record: a build killed in swap() may have left out's
-    # .git in its temporary folder, and this puts it back (also when nothing else changed).
-    clean_leftovers(out)
-    record = kept if kept is not None else Record.load(cache, out)
-    live, exact = record.intact(out) if record is not None else ({}, False)
-    before = Before(record, live, exact, None, stamp)
-    if cache is not None or hash_all:
-        before.inputs = inputs_digest(opts.content, opts.templates, opts.base_url, before.stamp, before.read,
-                                      before.hashes, before.listing)
-        before.nothing = before.unchanged
-    return before
-
-
-@dataclass
 class Pending:
     """A site rendered into the stage, not yet swapped in."""
 
@@ -175,7 +121,7 @@ class Pending:
 
 
 def render_stage(opts, cache: Cache | None, before: Before, model: Model, index: Index, pages: list[Page],
-                 decided, pending: Pending | None, keep: bool, started: float) -> Pending:
+                 decided, pending: Pending | None, keep: bool, started: float, env=None) -> Pending:
     """Render the pages to do into the stage (the one prepared before, when there is one), linking
     the kept ones from the live site."""
     out, record, live = opts.out.resolve(), before.record, before.live
@@ -183,7 +129,7 @@ def render_stage(opts, cache: Cache | None, before: Before, model: Model, index:
     if pending is not None:
         stage, spare_was = pending.stage, pending.spare_was
     else:
-        stage = stage_for(out, spare, record, live)
+        stage = stage_for(out, spare, record, live, before.trusted)
         spare_was = record.spare if stage.held else None
         if stage.held:  # from here the spare is half-updated until the swap: stop vouching for it
             record.spare = None
@@ -194,9 +140,9 @@ def render_stage(opts, cache: Cache | None, before: Before, model: Model, index:
     try:
         if bar is not None:
             bar.add(len(decided.keepers))
-        wrote, rendered = write_pages(opts, model, index, decided, record, stage, bar)
+        wrote, rendered = write_pages(opts, model, index, decided, record, stage, bar, env)
     except BaseException:
-        if pending is None and not keep:
+        if pending is None:
             delete(stage.folder, out)  # a temporary folder, or a spare now untrusted
         raise
     finally:
@@ -221,13 +167,14 @@ def commit_stage(opts, cache: Cache | None, p: Pending, keep: bool) -> tuple[Wri
     spare = keep_replaced(stage, out, p.spare, before.exact)
     record = Record({"inputs": before.inputs or "", "pages": len(p.pages), "rendered": p.rendered,
                      "briefings": p.model.keys, "search": before.stamp, "site": before.site})
-    remember(cache, out, spare, record, wrote, before.record if before.exact else None, p.spare_was)
+    remember(cache, out, spare, record, wrote, before.record if before.exact else None, p.spare_was,
+             times=cache is not None)
     counted = [w for rel, (w, _) in wrote.items() if rel != MARKER and not rel.startswith(SEARCH_FOLDER)]
     return WriteStats(sum(counted), len(counted) - sum(counted)), status, record
 
 
 def remember(cache: Cache | None, out: Path, spare: Path | None, record: Record, wrote: dict, old: Record | None,
-             spare_was: dict | None) -> None:
+             spare_was: dict | None, times: bool = True) -> None:
     """Record what this update left in the output folder and in the spare (in the cache, when
     there is one), for the next update.
 
@@ -237,6 +184,9 @@ def remember(cache: Cache | None, out: Path, spare: Path | None, record: Record,
     folders that did are stat'ed.
     """
     record.files = {rel: fid for rel, (_, fid) in wrote.items()}
+    if not times:  # kept in memory only: the next update trusts the folders by their inodes
+        record.spare = {"files": old.files, "dirs": {}} if spare is not None and old is not None else None
+        return
     try:
         record.dirs = folder_times(out, record.files, *unchanged_folders(record.files, spare_was))
         if spare is not None and old is not None:
@@ -266,7 +216,7 @@ def unchanged_folders(files: dict[str, list[int]], spare_was: dict | None) -> tu
 
 
 def write_pages(opts, model: Model, index: Index, decided, record: Record | None, stage: Stage,
-                bar) -> tuple[dict, dict]:
+                bar, env=None) -> tuple[dict, dict]:
     """Render the pages to do into the stage and link the kept ones from the live site.
 
     Returns rel -> (written, file id) for every file, and path -> [key, what it read, files] for
@@ -275,7 +225,7 @@ def write_pages(opts, model: Model, index: Index, decided, record: Record | None
     wrote: dict[str, tuple[bool, list[int]]] = {}
     rendered: dict[str, list] = {}
     results = render_all(model, index, decided.todo, opts.templates, opts.jobs, put=stage.put,
-                         done=bar.add if bar is not None else None, fine=decided.fine)
+                         done=bar.add if bar is not None else None, fine=decided.fine, env=env)
     for page, (files, deps) in zip(decided.todo, results):
         wrote.update(files)
         rendered[page.path] = [decided.keys[page.path], deps, sorted(files)]

@@ -13,18 +13,34 @@ import dataclasses
 import json
 from pathlib import Path
 
-from . import parallel
-from ..text.anchor import anchor
-from .cache import Cache, digest, encode, file_hash, generator
-from ..errors import ContentError, flatten
 from ..content.files import pair_briefings, shown
-from ..content.load import Shared, assemble, check_references, read_pair, read_shared, unusable
-from ..text.mentions import Mentions
-from ..model import Article, Briefing, Content
-from .outline import OUTLINE, outline_key
-from .stored import (article_from, briefing_from, briefing_value, chunks_from, chunks_value, meta_value, outline_from,
-                     text_from, text_value)
+from ..content.load import (
+    Shared,
+    assemble,
+    check_references,
+    read_pair,
+    read_shared,
+    unusable,
+)
 from ..content.yamlschema import decode_text, read_text
+from ..errors import ContentError, flatten
+from ..model import Article, Briefing, Content
+from ..text.anchor import anchor
+from ..text.mentions import Mentions
+from . import parallel
+from .cache import Cache, digest, encode, file_hash, generator
+from .outline import OUTLINE, outline_key
+from .stored import (
+    article_from,
+    briefing_from,
+    briefing_value,
+    chunks_from,
+    chunks_value,
+    meta_value,
+    outline_from,
+    text_from,
+    text_value,
+)
 
 CHUNK = 8
 """Briefings per task handed to a worker."""
@@ -46,6 +62,8 @@ class Model:
     their files are unchanged)."""
     settings: str = ""
     """The hash of what anchoring read besides a briefing's files (see anchoring_key)."""
+    pairs: tuple = ()
+    """Every briefing's files and their key, as paired (see Pair)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,22 +82,25 @@ class Pair:
 def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None, jobs: int = 1,
              site_of=None, read: dict[Path, bytes] | None = None, files: dict | None = None,
              hashes: dict[Path, bytes] | None = None, known: Model | None = None,
-             shared: Shared | None = None) -> Model:
+             shared: Shared | None = None, changed: set[Path] | None = None) -> Model:
     """Read and anchor every briefing, adding every content error to errors.
 
     site_of(site) adjusts the settings from site.yml (the --base-url override) before anything
     reads them; read holds files' bytes already read this build, by path (hashes their
     file_hash), and files a listing of the content folder made without errors (see files.list_files).
     known is the model of the last update, kept in memory: a briefing whose files and settings are
-    the same is taken from it as it is; shared, when given, is the shared content, read already.
+    the same is taken from it as it is; shared, when given, is the shared content, read already;
+    changed, when given, names every content file whose bytes changed since known was read.
     """
     if shared is None:
         shared = read_shared(content_dir, errors, files)
         if site_of is not None:
             shared = dataclasses.replace(shared, site=site_of(shared.site))
     mentions = Mentions(shared.speakers)
-    pairs = [Pair(slug, md, yml, file_key(md, yml, read or {}, hashes or {})) for slug, md, yml in
-             pair_briefings(shared.files.get("briefings", []), errors)]
+    pairs = known_pairs(known, shared, changed, read or {}, hashes or {})
+    if pairs is None:
+        pairs = [Pair(slug, md, yml, file_key(md, yml, read or {}, hashes or {})) for slug, md, yml in
+                 pair_briefings(shared.files.get("briefings", []), errors)]
     briefings: dict[str, Briefing] = {}
     articles: dict[str, Article] = {}
     settings = anchoring_key(shared, mentions)
@@ -100,7 +121,17 @@ def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None,
     content = assemble(shared, ordered)
     keys = {p.slug: p.key for p in pairs} | {OUTLINE + slug: key for slug, key in outlines.items()}
     return Model(content, {b.slug: articles[b.slug] for b in content.briefings if b.slug in articles}, keys,
-                 shared, settings)
+                 shared, settings, tuple(pairs))
+
+
+def known_pairs(known: Model | None, shared: Shared, changed: set[Path] | None, read: dict, hashes: dict):
+    """Return the last model's pairs with new keys for the changed files, when the list of briefing
+    files is the one they were paired from; else None (pair them again)."""
+    if known is None or changed is None or known.shared is None or \
+            shared.files.get("briefings") is not known.shared.files.get("briefings"):
+        return None
+    return [p if p.md not in changed and p.yml not in changed else
+            dataclasses.replace(p, key=file_key(p.md, p.yml, read, hashes), briefing=None) for p in known.pairs]
 
 
 def from_memory(pairs: list[Pair], known: Model | None, settings: str, briefings: dict, articles: dict,

@@ -26,13 +26,14 @@ from ..errors import ContentError, raise_all
 from ..index import build_index
 from ..model import Briefing
 from ..pages.plan import Page, plan
-from ..pages.render import search_path
+from ..pages.render import environment, search_path
 from . import explain
 from .cache import digest, file_hash
 from .changes import BRIEFINGS, CONTENT, TEMPLATES, classify
-from .derived import Derived, related_memo
+from .derived import Derived, holders, related_memo, with_briefings
+from .look import Before, folder_inodes, look_back
 from .outline import OUTLINE, outline_parts
-from .output import Before, Pending, commit_stage, look_back, render_stage, spare_folder
+from .output import Pending, commit_stage, render_stage, spare_folder
 from .reading import Model, read_all
 from .record import Record, search_stamp
 from .reuse import changed_briefings, page_key, page_keys, site_key
@@ -94,6 +95,12 @@ class Engine:
         """What the last prepare() found."""
         self.unsettled: set[str] = set()
         """Files saved since the last commit (a failed update looks at them again next time)."""
+        self.inodes: tuple | None = None
+        """The output folder's and the spare's inodes as the last commit left them (kept in memory)."""
+        self.env = None
+        """The template environment, kept while no template or setting changed (kept in memory)."""
+        self.holders: dict[str, list[int]] = {}
+        """Which pages of the plan hold each briefing (see holders)."""
         self.content_dir = os.path.abspath(opts.content)
         self.template_dirs = [os.path.abspath(p) for p in search_path(opts.templates)]
 
@@ -142,8 +149,10 @@ class Engine:
         raise_all(errors)
         index, pages = self.derive(model, before)
         decided = self.decide(before, model, pages)
+        if self.env is None or before.kind != BRIEFINGS or self.env.allow_html != model.content.site.allow_html:
+            self.env = environment(self.opts.templates, model.content.site.allow_html)
         self.pending = render_stage(self.opts, self.cache, before, model, index, pages, decided, self.pending,
-                                    self.keep, started)
+                                    self.keep, started, self.env)
         return self.pending
 
     def record_of(self) -> Record | None:
@@ -156,14 +165,19 @@ class Engine:
 
     def commit(self, pending: Pending, started: float | None = None) -> Outcome:
         """Swap the prepared site in, and remember what it holds for the next update."""
-        stats, status, record = commit_stage(self.opts, self.cache, pending, self.keep)
-        self.pending = None
+        try:
+            stats, status, record = commit_stage(self.opts, self.cache, pending, self.keep)
+        finally:
+            self.pending = None  # written, or deleted by the failure: either way not to be built on
         self.unsettled.clear()
         if self.keep:
+            self.inodes = folder_inodes(self.opts.out.resolve(), pending.spare)
             self.record = record
+            kept = self.memory if self.memory is not None and self.memory.listing is pending.before.listing else None
             self.memory = Memory(pending.before.hashes, pending.before.listing, pending.model,
                                  {p.path: (p, pending.decided.keys[p.path]) for p in pending.pages},
-                                 self.memory.parts if self.memory is not None else {})
+                                 self.memory.parts if self.memory is not None else {},
+                                 kept.by_file if kept is not None else None)
         seconds = time.perf_counter() - (started if started is not None else pending.started)
         return Outcome(pending.before.kind, tuple(p.path for p in pending.decided.todo), len(pending.pages),
                        stats, seconds, status, pending.decided.reasons)
@@ -175,8 +189,8 @@ class Engine:
             before = look_back(self.opts, self.cache, stamp, self.record, hash_all=self.keep)
             before.kind = CONTENT
             return before
-        before = look_back(self.opts, None, stamp, self.record)
-        before.hashes, before.listing = dict(self.memory.hashes), self.memory.listing
+        before = look_back(self.opts, None, stamp, self.record, inodes=self.inodes)
+        before.hashes, before.listing, before.hinted = dict(self.memory.hashes), self.memory.listing, True
         changed = self.rehash(hints, before)
         before.kind = classify(changed, self.content_dir, self.template_dirs, self.by_file()) if changed else None
         before.changed = changed
@@ -203,6 +217,7 @@ class Engine:
             new = file_hash(data) if data is not None else None
             if new != old or (old is None and data is None):  # a file's bytes, or a folder come or gone
                 changed.add(hint)
+                before.changed_files.add(known)
                 if new is None:
                     before.hashes.pop(known, None)
                 else:
@@ -225,7 +240,8 @@ class Engine:
         model = read_all(self.opts.content, errors, self.cache, self.opts.jobs,
                          site_of=lambda s: with_base_url(s, self.opts.base_url), read=before.read,
                          files=listing, hashes=before.hashes or None,
-                         known=memory.model if memory is not None else None, shared=shared)
+                         known=memory.model if memory is not None else None, shared=shared,
+                         changed=before.changed_files if before.hinted else None)
         if self.cache is not None:
             self.cache.commit()  # what was read is good even when another file has errors
         before.read.clear()
@@ -235,7 +251,7 @@ class Engine:
         """Return the cross-link index and the page plan, made again only when what they read changed."""
         content, articles = model.content, model.articles
         before.site = site_key(content, self.opts.templates, before.searchable)
-        changed = self.changed_slugs(model)
+        changed = before.slugs = self.changed_slugs(model)
         memo = related_memo(self.cache, content) if self.cache is not None else None
         index, fresh = self.index.get(lambda c, a: build_index(c, a, memo), content, articles, before.site, changed,
                                       self.keep)
@@ -243,8 +259,11 @@ class Engine:
         searchable = before.searchable
         pages, planned = self.plan.get(lambda c, a: plan(c, index, searchable), content, articles,
                                        digest(before.site, str(self.version)), changed, self.keep)
-        if not planned and changed:  # the plan as it was: its pages still hold the briefings before the change
-            pages = with_briefings(pages, {b.slug: b for b in content.briefings if b.slug in changed})
+        if planned:
+            self.holders = holders(pages)
+        elif changed:  # the plan as it was: its pages still hold the briefings before the change
+            pages = self.plan.result = with_briefings(pages, {b.slug: b for b in content.briefings if b.slug in changed},
+                                                      self.holders)
         return index, pages
 
     def changed_slugs(self, model: Model) -> set[str] | None:
@@ -259,7 +278,7 @@ class Engine:
         """Return which pages to render and which to keep, with each one's key and the reasons."""
         record, memory = before.record, self.memory
         if memory is not None and record is not None:
-            changed = self.fine_changes(model)
+            changed = self.fine_changes(model, before.slugs)
             keys = {p.path: known[1] if (known := memory.keys.get(p.path)) is not None and known[0] is p
                     and record.site == before.site else page_key(p, before.site, model.keys) for p in pages}
         else:
@@ -267,14 +286,14 @@ class Engine:
             keys = page_keys(pages, before.site, model.keys, record, changed)
         return explain.decide(pages, keys, record, before, changed, fine=self.keep)
 
-    def fine_changes(self, model: Model) -> set[str]:
+    def fine_changes(self, model: Model, slugs: set[str] | None) -> set[str]:
         """Return the names of what changed in the briefings since the last update in memory: their
         slugs, outlines and each part of an outline (the preview tracks single annotations)."""
         old_model, parts = self.memory.model, self.memory.parts
         old = {b.slug: b for b in old_model.content.briefings}
         new = {b.slug: b for b in model.content.briefings}
         names: set[str] = set()
-        for slug in self.changed_slugs(model) or ():
+        for slug in slugs or ():
             names |= {slug, OUTLINE + slug}
             before = parts.pop(slug, None) or self.parts_of(old.get(slug), old_model)
             after = parts[slug] = self.parts_of(new.get(slug), model)
@@ -286,17 +305,3 @@ class Engine:
         """Return a briefing's outline part hashes (empty when it is gone or failed to anchor)."""
         art = model.articles.get(b.slug) if b is not None else None
         return outline_parts(b, art) if art is not None else {}
-
-
-def with_briefings(pages: list[Page], briefings: dict[str, Briefing]) -> list[Page]:
-    """Return the plan with the given briefings in place of the ones its pages hold (a reused plan)."""
-    if not briefings:
-        return pages
-    out = []
-    for p in pages:
-        held = [k for k, v in p.context.items() if isinstance(v, Briefing) and v.slug in briefings]
-        if held:
-            p = Page(p.path, p.template, {**p.context, **{k: briefings[p.context[k].slug] for k in held}},
-                     p.title, p.absolute)
-        out.append(p)
-    return out

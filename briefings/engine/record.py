@@ -15,9 +15,9 @@ import os
 import stat
 from pathlib import Path
 
-from .cache import Cache, digest, file_hash, generator
 from ..content.files import list_files
 from ..pages.render import search_path
+from .cache import Cache, digest, file_hash, generator
 from .write import file_id
 
 SEARCH_FOLDER = "pagefind/"

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import parallel
-from ..errors import ContentError, raise_all
-from ..outputs.export import made_with
 from ..content.files import folder_files
+from ..errors import ContentError, raise_all
 from ..index import Index
+from ..outputs.export import made_with
 from ..pages.lookup import Lookup
 from ..pages.plan import Page
-from .reading import Model
 from ..pages.render import environment, render_page, search_path
+from . import parallel
+from .reading import Model
 from .reuse import ContentView, Reads
 
 CHUNK = 16
@@ -24,7 +24,7 @@ CHUNK = 16
 
 
 def render_all(model: Model, index: Index, pages: list[Page], templates: Path, jobs: int, put=None,
-               done=None, fine: bool = False) -> list:
+               done=None, fine: bool = False, env=None) -> list:
     """Render pages (in worker processes when jobs > 1); raise every template error together.
 
     Returns, page by page, (files, briefings read) when put(rel, data) is given - files then maps
@@ -34,7 +34,8 @@ def render_all(model: Model, index: Index, pages: list[Page], templates: Path, j
     reads = Reads(Lookup(content, model.articles, index), fine=fine)
     common = {"site": content.site, "content": ContentView(content, reads), "lookup": reads}
     global RENDER
-    RENDER = (environment(templates, content.site.allow_html), common, reads, pages, put)
+    env = env if env is not None else environment(templates, content.site.allow_html)
+    RENDER = (env, common, reads, pages, put)
     try:
         results = parallel.run(render_task, range(len(pages)), jobs, CHUNK, done)
     finally:

@@ -16,11 +16,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from .cache import digest, generator
 from .. import model
 from ..model import Article, Briefing, Content, marked
-from .outline import OUTLINE
 from ..pages.render import search_path
+from .cache import digest, generator
+from .outline import OUTLINE
 
 EVERYTHING = "*"
 

@@ -12,7 +12,6 @@ from typing import Callable
 
 from ..model import Annotation, Article, Briefing, Source, Where
 
-
 ANNOTATION_FIELDS = ("id", "quote", "kind", "note", "speaker", "provision", "prefix", "suffix", "occurrence")
 ANNOTATION_TYPES = (str,) * 8 + (int,)
 NO_POSITIONS: dict = {}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..pages import fastjson
 from ..model import Briefing, SiteConfig
+from ..pages import fastjson
 from ..text.textcontent import body_text
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"

@@ -10,10 +10,10 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import fastjson
 from ..errors import ContentError
 from ..text.markdown import render_markdown
 from ..text.safety import safe_url
+from . import fastjson
 
 
 def default_templates() -> Path:
@@ -43,6 +43,7 @@ def environment(user: Path | None, allow_html: bool = False) -> jinja2.Environme
                        safe_url=lambda url: safe_url(url) or "", longdate=longdate,
                        isodate=lambda d: d.isoformat() if d else "", month=month,
                        tojson_script=tojson_script, plural=plural, kind_label=kind_label)
+    env.allow_html = allow_html  # what its markdown filter was made with
     return env
 
 

@@ -20,16 +20,16 @@ import threading
 import traceback
 from pathlib import Path
 
-from ..errors import ContentError, flatten
+from ..content.files import no_content, shown
 from ..engine import explain
 from ..engine.changes import BRIEFINGS
-from ..engine.rebuild import Engine
 from ..engine.lock import one_build
-from .http import preview_server
-from ..content.files import no_content, shown
-from ..pipeline import Options
-from .watch import Watcher, say
+from ..engine.rebuild import Engine
 from ..engine.write import check_out
+from ..errors import ContentError, flatten
+from ..pipeline import Options
+from .http import preview_server
+from .watch import Watcher, say
 
 
 class Preview:

@@ -9,10 +9,10 @@ from typing import NamedTuple
 from markdown_it.token import Token
 
 from ..errors import ContentError, raise_all
+from ..model import Article, Briefing
 from .markdown import Segment, parse, render, render_markdown, visible_text
 from .match import Text, resolve
 from .mentions import Mentions
-from ..model import Article, Briefing
 
 END = float("inf")
 

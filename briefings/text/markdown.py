@@ -10,7 +10,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .safety import sanitize_html, safe_url
+from .safety import safe_url, sanitize_html
 
 # Inline tokens whose content a reader sees; code blocks hold theirs in the block token.
 LINK_TYPES = ("text", "code_inline")
