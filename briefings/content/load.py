@@ -8,28 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ContentError
-from ..model import (
-    KINDS,
-    Annotation,
-    Briefing,
-    Content,
-    Document,
-    Provision,
-    SiteConfig,
-    Source,
-    Speaker,
-    Topic,
-    Where,
-)
-from .files import (
-    check_stem,
-    list_files,
-    no_content,
-    one_per_id,
-    pair_briefings,
-    refused_link,
-    shown,
-)
+from ..model import (KINDS, Annotation, Briefing, Content, Document, Provision, SiteConfig, Source, Speaker,
+                     Topic, Where)
+from .files import check_stem, list_files, no_content, one_per_id, pair_briefings, refused_link, shown
 from .ids import clashes, derive_id
 from .settings import base_url_problem, host_problem, language_problem
 from .textfile import article_problems, read_text

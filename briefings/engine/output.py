@@ -29,13 +29,7 @@ from ..pages.plan import Page
 from .cache import Cache
 from .look import Before
 from .reading import Model
-from .record import (
-    SEARCH_FOLDER,
-    Record,
-    folder_times,
-    folders_unchanged,
-    search_files,
-)
+from .record import SEARCH_FOLDER, Record, folder_times, folders_unchanged, search_files
 from .rendering import render_all, static_files
 from .write import MARKER, Stage, WriteStats, delete, new_folder, swap
 

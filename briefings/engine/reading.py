@@ -14,14 +14,7 @@ import json
 from pathlib import Path
 
 from ..content.files import pair_briefings, shown
-from ..content.load import (
-    Shared,
-    assemble,
-    check_references,
-    read_pair,
-    read_shared,
-    unusable,
-)
+from ..content.load import Shared, assemble, check_references, read_pair, read_shared, unusable
 from ..content.yamlschema import decode_text, read_text
 from ..errors import ContentError, flatten
 from ..model import Article, Briefing, Content
@@ -30,17 +23,8 @@ from ..text.mentions import Mentions
 from . import parallel
 from .cache import Cache, digest, encode, file_hash, generator
 from .outline import OUTLINE, outline_key
-from .stored import (
-    article_from,
-    briefing_from,
-    briefing_value,
-    chunks_from,
-    chunks_value,
-    meta_value,
-    outline_from,
-    text_from,
-    text_value,
-)
+from .stored import (article_from, briefing_from, briefing_value, chunks_from, chunks_value, meta_value,
+                     outline_from, text_from, text_value)
 
 CHUNK = 8
 """Briefings per task handed to a worker."""

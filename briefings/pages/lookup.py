@@ -5,16 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from ..index import Index
-from ..model import (
-    Annotation,
-    Article,
-    Briefing,
-    Content,
-    Document,
-    Provision,
-    Speaker,
-    reads,
-)
+from ..model import Annotation, Article, Briefing, Content, Document, Provision, Speaker, reads
 from .structured import jsonld
 
 
