@@ -31,10 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefings.engine.incremental import Site  # noqa: E402
+from briefings.engine import explain  # noqa: E402
 from briefings.pipeline import Options  # noqa: E402
-from briefings.preview.serve import Preview, settle, watch  # noqa: E402
-from briefings.preview.watch import QUIET_MS  # noqa: E402
+from briefings.preview.serve import Preview, settle  # noqa: E402
+from briefings.preview.watch import QUIET_MS, Watcher  # noqa: E402
 
 FIRST = "Ada Bruno Celia Dario Elin Farid Greta Hugo Ines Jonas Kaia Lev".split()
 LAST = "Arden Brask Corrin Dahl Emmer Falk Gorse Hallen Ivers Jarl".split()
@@ -133,61 +133,77 @@ def bench_disk(runs: int, briefings: int) -> None:
         content = make_corpus(base, briefings)
         print(f"generated {briefings} briefings in {time.perf_counter() - started:.1f} s")
         opts = Options(content=content, templates=ROOT / "templates", out=base / "site")
-        site = Site(opts)
         started = time.perf_counter()
-        first = site.rebuild()
-        settle()  # as serve does after a full build
-        print(f"first build: {first.pages} pages in {time.perf_counter() - started:.2f} s")
+        preview = first_build(opts)
+        took = time.perf_counter() - started
+        print(f"first build: {sum(1 for p in opts.out.rglob('*.html'))} HTML pages in {took:.2f} s")
         slug = f"briefing-{briefings // 2:04d}"
         yml = next(content.rglob(f"{slug}.yml"))
         page = opts.out / "briefings" / slug / "index.html"
-        rebuild, outcomes = [], []
-        for i in range(3):
-            edit_note(yml, 1000 + i)
-            site.rebuild({str(yml.resolve())})  # warm-up
-        for i in range(runs):
-            marker = edit_note(yml, i)
-            t0 = time.perf_counter()
-            out = site.rebuild({str(yml.resolve())})
-            rebuild.append(time.perf_counter() - t0)
-            outcomes.append(out)
-            assert marker in page.read_text()
-        print(f"rebuild alone (incremental, write and swap): median {ms(rebuild)} ms over {runs} runs; "
-              f"{len(out.rendered)} of {out.pages} pages rendered, {out.stats.written} files written")
-        stages = ", ".join(f"{k} {ms([o.stages[k] for o in outcomes])}" for k in out.stages)
-        print(f"  stages (median ms): {stages}")
-        slow = {}
-        for o in outcomes:
-            for path, sec in o.slowest:
-                slow.setdefault(path, []).append(sec)
-        print("  slowest pages (median ms): " + ", ".join(
-            f"{path} {ms(v)}" for path, v in sorted(slow.items(), key=lambda kv: -statistics.median(kv[1]))[:3]))
-        print(f"save -> page on disk (watcher + burst window + rebuild): median "
-              f"{ms(watch_loop(site, content, yml, page, runs))} ms over {runs} runs (target < 150)")
+        try:
+            rebuild_alone(preview.engine, yml, page, runs)
+            print(f"save -> page on disk (watcher + burst window + rebuild): median "
+                  f"{ms(watch_loop(preview, yml, page, runs))} ms over {runs} runs (target < 150)")
+        finally:
+            preview.engine.drop()
 
 
-def watch_loop(site: Site, content: Path, yml: Path, page: Path, runs: int) -> list[float]:
-    """Run serve's watcher thread on the site; time each save until its rebuild has swapped the page
-    in (the moment it is on disk; the main thread waits on an event, so it takes no CPU from the
-    watcher's thread meanwhile)."""
-    preview = Preview(site.opts, out=open(os.devnull, "w"))
-    preview.site = site
+def first_build(opts: Options) -> Preview:
+    """Make the preview serve() makes and build it as serve() does first (then settle the collector)."""
+    preview = Preview(opts, out=open(os.devnull, "w"))
+    preview.build()
+    if preview.errors:
+        raise SystemExit("the first build failed:\n" + "\n".join(preview.errors))
+    settle()  # serve's build does this after every wide rebuild
+    return preview
+
+
+def rebuild_alone(engine, yml: Path, page: Path, runs: int) -> None:
+    """Time the engine's incremental update after a note edit, called directly (no watcher)."""
+    for i in range(3):
+        edit_note(yml, 1000 + i)
+        engine.update({str(yml.resolve())})  # warm-up
+    times = []
+    for i in range(runs):
+        marker = edit_note(yml, i)
+        t0 = time.perf_counter()
+        out = engine.update({str(yml.resolve())})
+        times.append(time.perf_counter() - t0)
+        assert marker in page.read_text()
+    print(f"rebuild alone (incremental, write and swap): median {ms(times)} ms over {runs} runs; "
+          f"{len(out.rendered)} of {out.pages} pages rendered, {out.stats.written} files written")
+    print(f"  why (last run): {explain.summary(out.reasons)}")
+
+
+def watch(preview: Preview) -> Watcher:
+    """Start watching the preview's content and template folders as serve() does; return the watcher."""
+    opts = preview.opts
+    watcher = Watcher([opts.content, *preview.engine.template_dirs], preview.build, matters=preview.matters)
+    watcher.begin()
+    return watcher
+
+
+def watch_loop(preview: Preview, yml: Path, page: Path, runs: int) -> list[float]:
+    """Run serve's watcher thread on the preview; time each save until its rebuild has swapped the
+    page in (the moment it is on disk; the main thread waits on an event, so it takes no CPU from
+    the watcher's thread meanwhile)."""
     started: list[float] = []
     ended: list[float] = []
     done = threading.Event()
-    prepare, commit = site.prepare, site.commit
+    engine = preview.engine
+    prepare, commit = engine.prepare, engine.commit
 
-    def timed_prepare(changed=None):
+    def timed_prepare(hints=None):
         started.append(time.perf_counter())
-        return prepare(changed)
+        return prepare(hints)
 
-    def timed_commit(prepared):
+    def timed_commit(pending, *args):
         try:
-            return commit(prepared)
+            return commit(pending, *args)
         finally:
             ended.append(time.perf_counter())
             done.set()
-    site.prepare, site.commit = timed_prepare, timed_commit
+    engine.prepare, engine.commit = timed_prepare, timed_commit
     watcher = watch(preview)
     try:
         times, waits, took = [], [], []
@@ -197,17 +213,19 @@ def watch_loop(site: Site, content: Path, yml: Path, page: Path, runs: int) -> l
             marker = edit_note(yml, 5000 + i)
             t0 = time.perf_counter()
             if not done.wait(10):
-                raise TimeoutError("no rebuild after a save")
+                raise TimeoutError(f"no rebuild after a save; the preview says {preview.errors}")
             assert marker in page.read_text()
             times.append(ended[-1] - t0)
             waits.append(started[-1] - t0)
             took.append(ended[-1] - started[-1])
         print(f"  of which save -> rebuild starts (change notice): median {ms(waits)} ms, rebuild start "
               f"-> swapped in (render overlaps the {QUIET_MS} ms burst window): median {ms(took)} ms")
+        if preview.engine is not engine:
+            raise SystemExit("the preview replaced its engine (an internal error): the times are not its own")
         return times
     finally:
         watcher.end()
-        site.prepare, site.commit = prepare, commit
+        del engine.prepare, engine.commit
 
 
 def free_port() -> int:

@@ -28,13 +28,17 @@ from bench import WORK, prepared  # noqa: E402
 SPENT: Counter = Counter()
 """Stage name -> seconds spent in it (outermost timer only: nested ones are subtracted)."""
 _stack: list[list] = []
+CALLED: dict[str, int] = {}
+"""Stage name -> how many times its functions were called (0: the build no longer calls them there)."""
 
 
 def timed(module, name: str, stage: str) -> None:
     """Wrap module.name so that its time counts for stage (less the time of timers inside it)."""
     fn = getattr(module, name)
+    CALLED.setdefault(stage, 0)
 
     def wrapper(*args, **kwargs):
+        CALLED[stage] += 1
         frame = [stage, 0.0]
         _stack.append(frame)
         started = time.perf_counter()
@@ -50,23 +54,19 @@ def timed(module, name: str, stage: str) -> None:
 
 
 def instrument() -> None:
-    """Put timers around the functions of each stage (the names the pipeline calls them by)."""
+    """Put timers around the functions of each stage, in the modules that call them (by those names)."""
     from briefings.text import anchor
-    from briefings.engine import output
-    from briefings import pipeline
-    from briefings.engine import reading
-    from briefings.engine import rendering
-    from briefings.engine import write
+    from briefings.engine import output, reading, rebuild, rendering, write
     timed(reading, "read_pair", "read and check YAML sidecars and articles")
     timed(anchor, "parse", "parse Markdown (markdown-it-py)")
     timed(anchor, "chunks", "render article bodies to HTML")
     timed(anchor, "render_markdown", "render notes and summaries (markdown-it-py)")
     timed(reading, "anchor", "anchor annotations (match quotes, mark, mentions)")
     timed(reading, "encode", "encode stored forms for the cache")
-    timed(pipeline, "build_index", "cross-link index")
-    timed(pipeline, "plan", "page plan")
+    timed(rebuild, "build_index", "cross-link index")
+    timed(rebuild, "plan", "page plan")
     timed(rendering, "render_page", "render pages through Jinja")
-    timed(rendering, "annotation_export", "W3C annotation exports")
+    timed(rendering, "made_with", "W3C annotation exports")
     timed(write.Stage, "put", "write files")
     timed(output, "remember", "record the build for the next one")
     timed(reading, "read_shared", "read site.yml, speakers, documents, topics")
@@ -95,6 +95,9 @@ def main() -> None:
     print(f"\ncold build of {args.briefings} briefings in one process: {total:.2f} s")
     for stage, seconds in SPENT.most_common():
         print(f"  {stage:<52} {seconds:6.2f} s {seconds / total:6.1%} {seconds / args.briefings * 1000:6.2f} ms/briefing")
+    idle = [stage for stage, n in CALLED.items() if n == 0]
+    if idle:
+        print("  never called in this build (moved elsewhere? see instrument()): " + "; ".join(idle))
 
 
 if __name__ == "__main__":
