@@ -31,19 +31,47 @@ class Decided:
     """Whether reads are recorded annotation by annotation (the preview) or briefing by briefing."""
 
 
-def decide(pages: list, keys: dict, record, before, changed: set[str], fine: bool) -> Decided:
-    """Split the plan into pages to keep and pages to render, with the reason for each rendered one."""
+def decide(pages: list, keys: dict, record, before, changed: set[str], fine: bool,
+           readers: dict[str, set[str]] | None = None) -> Decided:
+    """Split the plan into pages to keep and pages to render, with the reason for each rendered one.
+
+    readers, when the update knows them (the preview, whose folders are its own: before.trusted),
+    names the pages that read each name: only those that read a changed one are checked in full."""
     todo, keepers, reasons = [], [], []
-    live = before.live
+    live, rendered = before.live, record.rendered if record is not None else {}
+    suspects = None
+    if readers is not None and before.trusted:
+        suspects = set().union(*(readers.get(n, ()) for n in changed), readers.get(EVERYTHING, ()) if changed else ())
     for page in pages:
-        old = record.rendered.get(page.path) if record is not None else None
-        if (old is not None and keepable(old, keys[page.path], changed)
+        old = rendered.get(page.path)
+        if suspects is not None and old is not None and page.path not in suspects and old[0] == keys[page.path] \
+                and old[0] is not None:
+            keepers.append(page)  # read nothing that changed, same key, its files are the preview's own
+        elif (old is not None and keepable(old, keys[page.path], changed)
                 and all(rel in live for rel in old[2])):
             keepers.append(page)
-            continue
-        todo.append(page)
-        reasons.append(f"{page.path}: {why(old, keys[page.path], record, before, changed, live)}")
+        else:
+            todo.append(page)
+            reasons.append(f"{page.path}: {why(old, keys[page.path], record, before, changed, live)}")
     return Decided(keys, todo, keepers, tuple(reasons), fine)
+
+
+def readers_of(rendered: dict[str, list], readers: dict[str, set[str]] | None = None,
+               old: dict[str, list] | None = None, paths=None) -> dict[str, set[str]]:
+    """Return which pages read each name, from what pages recorded (rendered: path -> [key, reads,
+    files]); with readers and old (what the same pages recorded before), update it for paths only."""
+    if readers is None:
+        readers, paths, old = {}, rendered.keys(), {}
+    for path in paths:
+        before = old.get(path)
+        if isinstance(before, list):
+            for name in ([EVERYTHING] if before[1] == EVERYTHING else before[1]):
+                readers.get(name, set()).discard(path)
+        now = rendered.get(path)
+        if isinstance(now, list):
+            for name in ([EVERYTHING] if now[1] == EVERYTHING else now[1]):
+                readers.setdefault(name, set()).add(path)
+    return readers
 
 
 def why(old, key, record, before, changed: set[str], live: dict) -> str:

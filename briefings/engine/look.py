@@ -44,6 +44,8 @@ class Before:
     """The hash of what every page may show besides its own variables (reuse.site_key)."""
     slugs: set[str] | None = None
     """The briefings whose files changed since the last update in memory (None: not known)."""
+    replaced: list | None = None
+    """The pages of a reused plan made anew (they hold a changed briefing); None when the plan is new."""
     changed_files: set[Path] = field(default_factory=set)
     """The content files among changed, as the listing names them."""
     hinted: bool = False

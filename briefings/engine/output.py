@@ -163,8 +163,11 @@ def commit_stage(opts, cache: Cache | None, p: Pending, keep: bool) -> tuple[Wri
                      "briefings": p.model.keys, "search": before.stamp, "site": before.site})
     remember(cache, out, spare, record, wrote, before.record if before.exact else None, p.spare_was,
              times=cache is not None)
-    counted = [w for rel, (w, _) in wrote.items() if rel != MARKER and not rel.startswith(SEARCH_FOLDER)]
-    return WriteStats(sum(counted), len(counted) - sum(counted)), status, record
+    # Counted: the pages' and static files, not the marker or the search index's files.
+    search = 0 if before.stamp == "off" else sum(rel.startswith(SEARCH_FOLDER) for rel in wrote)
+    counted = len(wrote) - (MARKER in wrote) - search
+    made = sum(1 for rel, (w, _) in wrote.items() if w and rel != MARKER and not rel.startswith(SEARCH_FOLDER))
+    return WriteStats(made, counted - made), status, record
 
 
 def remember(cache: Cache | None, out: Path, spare: Path | None, record: Record, wrote: dict, old: Record | None,
@@ -223,15 +226,20 @@ def write_pages(opts, model: Model, index: Index, decided, record: Record | None
     for page, (files, deps) in zip(decided.todo, results):
         wrote.update(files)
         rendered[page.path] = [decided.keys[page.path], deps, sorted(files)]
+    held, live, kept = stage.held, stage.live_files, record.rendered if record is not None else {}
     for page in decided.keepers:
-        rendered[page.path] = record.rendered[page.path]
-        for rel in rendered[page.path][2]:
-            wrote[rel] = (False, stage.keep(rel))
+        entry = rendered[page.path] = kept[page.path]
+        for rel in entry[2]:
+            fid = live[rel]  # inlined stage.keep(): thousands of kept files, most of them shared already
+            wrote[rel] = (False, fid if held.get(rel) == fid else stage.keep(rel))
     stage.held.update((rel, fid) for rel, (_, fid) in wrote.items())  # workers' puts, for a second pass
     return wrote, rendered
 def search_step(stage: Stage, wrote: dict, record: Record | None, live: dict, stamp: str) -> str:
     """Make the search index in the stage: kept from the live site when no HTML file changed, else
     made anew (after clearing the stage of every file the new site lacks). Returns its status."""
+    if stamp == "off":  # no index: nothing to compare (the preview, --no-search)
+        stage.clear(set(wrote))
+        return ""
     old = {rel for rel in live if rel.startswith(SEARCH_FOLDER)}
     html = {rel for rel in wrote if rel.endswith(".html")}
     same = (record is not None and stamp and record.search == stamp and old and old <= live.keys()
@@ -240,8 +248,6 @@ def search_step(stage: Stage, wrote: dict, record: Record | None, live: dict, st
     if same:
         wrote.update({rel: (False, stage.keep(rel)) for rel in old})
     stage.clear(set(wrote))
-    if stamp == "off":
-        return ""
     if same:
         return "search index unchanged"
     status = index_search(stage.folder)

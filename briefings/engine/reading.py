@@ -48,6 +48,8 @@ class Model:
     """The hash of what anchoring read besides a briefing's files (see anchoring_key)."""
     pairs: tuple = ()
     """Every briefing's files and their key, as paired (see Pair)."""
+    outlines: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Slug -> the hash of its outline (keys holds the same under OUTLINE + slug)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,11 +103,26 @@ def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None,
             keep(pair, done, shared, mentions, settings, cache, briefings, articles, outlines, errors)
     finally:
         TASK = None
-    ordered = [briefings[p.slug] for p in pairs if p.slug in briefings]
-    content = assemble(shared, ordered)
+    content = reassembled(known, shared, briefings) or assemble(
+        shared, [briefings[p.slug] for p in pairs if p.slug in briefings])
     keys = {p.slug: p.key for p in pairs} | {OUTLINE + slug: key for slug, key in outlines.items()}
-    return Model(content, {b.slug: articles[b.slug] for b in content.briefings if b.slug in articles}, keys,
-                 shared, settings, tuple(pairs))
+    kept = articles if known is not None and len(articles) == len(content.briefings) else \
+        {b.slug: articles[b.slug] for b in content.briefings if b.slug in articles}
+    return Model(content, kept, keys, shared, settings, tuple(pairs), outlines)
+
+
+def reassembled(known: Model | None, shared: Shared, briefings: dict[str, Briefing]) -> Content | None:
+    """Return the last content with the new briefings in their places - when that is what assemble
+    would make (the same shared content and briefings, none moved in time or between topics) - or None."""
+    if known is None or known.shared is not shared or len(known.content.briefings) != len(briefings):
+        return None
+    out = []
+    for b in known.content.briefings:
+        new = briefings.get(b.slug)
+        if new is None or (new is not b and (new.date != b.date or new.topics != b.topics)):
+            return None
+        out.append(new)
+    return dataclasses.replace(known.content, briefings=tuple(out))
 
 
 def known_pairs(known: Model | None, shared: Shared, changed: set[Path] | None, read: dict, hashes: dict):
@@ -123,14 +140,19 @@ def from_memory(pairs: list[Pair], known: Model | None, settings: str, briefings
     """Take the briefings the last model holds unchanged (same files, same settings); return the others."""
     if known is None or known.settings != settings:
         return pairs
-    held = {b.slug: b for b in known.content.briefings}
+    # Take them all at once (dict copies), then put back the few that changed.
+    briefings.update((b.slug, b) for b in known.content.briefings if b.slug in known.articles)
+    articles.update(known.articles)
+    outlines.update(known.outlines)
     left = []
     for pair in pairs:
-        if known.keys.get(pair.slug) == pair.key and pair.slug in held and pair.slug in known.articles:
-            briefings[pair.slug], articles[pair.slug] = held[pair.slug], known.articles[pair.slug]
-            outlines[pair.slug] = known.keys[OUTLINE + pair.slug]
-        else:
+        if known.keys.get(pair.slug) != pair.key or pair.slug not in briefings:
+            briefings.pop(pair.slug, None), articles.pop(pair.slug, None), outlines.pop(pair.slug, None)
             left.append(pair)
+    if len(briefings) > len(pairs) - len(left):  # briefings of the last model that are gone now
+        wanted = {p.slug for p in pairs}
+        for gone in [slug for slug in briefings if slug not in wanted]:
+            briefings.pop(gone), articles.pop(gone, None), outlines.pop(gone, None)
     return left
 
 

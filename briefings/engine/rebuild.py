@@ -50,8 +50,10 @@ class Memory:
     """The content folder's files by section."""
     model: Model
     """What was read: briefings, articles, shared content."""
-    keys: dict[str, tuple[Page, str | None]] = field(default_factory=dict)
-    """Page path -> the page as planned and its key."""
+    pages: list[Page] = field(default_factory=list)
+    """The page plan the site was rendered from."""
+    page_keys: dict[str, str | None] = field(default_factory=dict)
+    """Page path -> its key."""
     parts: dict[str, dict[str, str]] = field(default_factory=dict)
     """Slug -> the hashes of its outline's parts (outline.py), made when first needed."""
     by_file: dict[str, str] | None = None
@@ -101,6 +103,8 @@ class Engine:
         """The template environment, kept while no template or setting changed (kept in memory)."""
         self.holders: dict[str, list[int]] = {}
         """Which pages of the plan hold each briefing (see holders)."""
+        self.readers: dict[str, set[str]] | None = None
+        """Which pages read each name, as recorded (explain.readers_of; kept in memory)."""
         self.content_dir = os.path.abspath(opts.content)
         self.template_dirs = [os.path.abspath(p) for p in search_path(opts.templates)]
 
@@ -172,11 +176,14 @@ class Engine:
         self.unsettled.clear()
         if self.keep:
             self.inodes = folder_inodes(self.opts.out.resolve(), pending.spare)
+            old = self.record
+            self.readers = (explain.readers_of(record.rendered) if self.readers is None or old is None else
+                            explain.readers_of(record.rendered, self.readers, old.rendered,
+                                               [p.path for p in pending.decided.todo]))
             self.record = record
             kept = self.memory if self.memory is not None and self.memory.listing is pending.before.listing else None
-            self.memory = Memory(pending.before.hashes, pending.before.listing, pending.model,
-                                 {p.path: (p, pending.decided.keys[p.path]) for p in pending.pages},
-                                 self.memory.parts if self.memory is not None else {},
+            self.memory = Memory(pending.before.hashes, pending.before.listing, pending.model, pending.pages,
+                                 pending.decided.keys, self.memory.parts if self.memory is not None else {},
                                  kept.by_file if kept is not None else None)
         seconds = time.perf_counter() - (started if started is not None else pending.started)
         return Outcome(pending.before.kind, tuple(p.path for p in pending.decided.todo), len(pending.pages),
@@ -259,11 +266,15 @@ class Engine:
         searchable = before.searchable
         pages, planned = self.plan.get(lambda c, a: plan(c, index, searchable), content, articles,
                                        digest(before.site, str(self.version)), changed, self.keep)
+        before.replaced = None
         if planned:
             self.holders = holders(pages)
-        elif changed:  # the plan as it was: its pages still hold the briefings before the change
-            pages = self.plan.result = with_briefings(pages, {b.slug: b for b in content.briefings if b.slug in changed},
-                                                      self.holders)
+        else:  # the plan as it was: its pages still hold the briefings before the change
+            new = with_briefings(pages, {b.slug: b for b in content.briefings if b.slug in changed},
+                                 self.holders) if changed else pages
+            if self.memory is not None and pages is self.memory.pages:  # what the keys in memory are of
+                before.replaced = [p for p, q in zip(new, pages) if p is not q]
+            pages = self.plan.result = new
         return index, pages
 
     def changed_slugs(self, model: Model) -> set[str] | None:
@@ -271,20 +282,24 @@ class Engine:
         if self.memory is None:
             return None
         old = self.memory.model.keys
-        return {slug for slug in model.keys.keys() | old.keys()
-                if not slug.startswith(OUTLINE) and old.get(slug) != model.keys.get(slug)}
+        slugs = {p.slug for p in model.pairs if old.get(p.slug) != p.key}
+        return slugs | ({p.slug for p in self.memory.model.pairs} - {p.slug for p in model.pairs})
 
     def decide(self, before: Before, model: Model, pages: list[Page]):
         """Return which pages to render and which to keep, with each one's key and the reasons."""
         record, memory = before.record, self.memory
         if memory is not None and record is not None:
             changed = self.fine_changes(model, before.slugs)
-            keys = {p.path: known[1] if (known := memory.keys.get(p.path)) is not None and known[0] is p
-                    and record.site == before.site else page_key(p, before.site, model.keys) for p in pages}
+            if before.replaced is not None and record.site == before.site:  # the plan as it was, a few pages new
+                keys = dict(memory.page_keys)
+                keys.update((p.path, page_key(p, before.site, model.keys)) for p in before.replaced)
+            else:
+                keys = {p.path: page_key(p, before.site, model.keys) for p in pages}
         else:
             changed = changed_briefings(record.briefings, model.keys) if record is not None else set()
             keys = page_keys(pages, before.site, model.keys, record, changed)
-        return explain.decide(pages, keys, record, before, changed, fine=self.keep)
+        return explain.decide(pages, keys, record, before, changed, fine=self.keep,
+                              readers=self.readers if memory is not None else None)
 
     def fine_changes(self, model: Model, slugs: set[str] | None) -> set[str]:
         """Return the names of what changed in the briefings since the last update in memory: their

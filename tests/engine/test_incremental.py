@@ -66,7 +66,7 @@ def full_build(opts: Options) -> dict[str, bytes]:
 
 def pages_of(engine: Engine) -> set[str]:
     """Return the output paths of every page the engine's site has."""
-    return set(engine.memory.keys)
+    return {p.path for p in engine.memory.pages}
 
 
 def assert_same_as_full_build(engine: Engine) -> None:
@@ -79,7 +79,7 @@ def assert_same_as_full_build(engine: Engine) -> None:
     assert stale == []
     content, articles = engine.memory.model.content, engine.memory.model.articles
     assert engine.index.result == build_index(content, articles)
-    used = [page for page, _ in engine.memory.keys.values()]
+    used = engine.memory.pages
     assert used == plan(content, engine.index.result, False)  # a patched plan is the fresh one
 
 
