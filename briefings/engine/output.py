@@ -120,8 +120,9 @@ def render_stage(opts, cache: Cache | None, before: Before, model: Model, index:
     the kept ones from the live site."""
     out, record, live = opts.out.resolve(), before.record, before.live
     spare = spare_folder(cache, out, keep)
-    if pending is not None:
+    if pending is not None:  # a second pass into the same stage: it holds what the first one put there
         stage, spare_was = pending.stage, pending.spare_was
+        stage.held.update((rel, fid) for rel, (_, fid) in pending.wrote.items())
     else:
         stage = stage_for(out, spare, record, live, before.trusted)
         spare_was = record.spare if stage.held else None
@@ -232,7 +233,6 @@ def write_pages(opts, model: Model, index: Index, decided, record: Record | None
         for rel in entry[2]:
             fid = live[rel]  # inlined stage.keep(): thousands of kept files, most of them shared already
             wrote[rel] = (False, fid if held.get(rel) == fid else stage.keep(rel))
-    stage.held.update((rel, fid) for rel, (_, fid) in wrote.items())  # workers' puts, for a second pass
     return wrote, rendered
 def search_step(stage: Stage, wrote: dict, record: Record | None, live: dict, stamp: str) -> str:
     """Make the search index in the stage: kept from the live site when no HTML file changed, else
