@@ -7,7 +7,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Cache
+from ..content.files import list_files
+from .cache import Cache, file_hash
 from .record import SEARCH_FOLDER, Record, inputs_digest
 from .write import MARKER, clean_leftovers
 
@@ -100,3 +101,37 @@ def folder_inodes(out: Path, spare: Path | None) -> tuple:
         except OSError:
             return None
     return ino(out), spare, ino(spare)
+
+
+def rehash(hints: set[str], before: Before, content: Path, content_dir: str, template_dirs: list[str]) -> set[str]:
+    """Hash the saved files again (hints: absolute paths; content as the listing names the content
+    folder, content_dir its absolute path); return those that changed, relisting the content folder
+    when a file or folder appeared or disappeared."""
+    changed = set()
+    for hint in hints:
+        if any(hint == d or hint.startswith(d + os.sep) for d in template_dirs):
+            changed.add(hint)  # templates are hashed with the site key
+            continue
+        rel = os.path.relpath(hint, content_dir)
+        if rel.startswith(".."):
+            continue
+        known = content / rel
+        try:
+            data = known.read_bytes() if known.is_file() else None
+        except OSError:
+            data = None
+        old = before.hashes.get(known)
+        new = file_hash(data) if data is not None else None
+        if new != old or (old is None and data is None):  # a file's bytes, or a folder come or gone
+            changed.add(hint)
+            before.changed_files.add(known)
+            if new is None:
+                before.hashes.pop(known, None)
+            else:
+                before.hashes[known] = new
+                before.read[known] = data
+        if (old is None) != (new is None) or known.is_dir() or not os.path.exists(hint):
+            before.relist = True
+    if before.relist:
+        before.listing = list_files(content, []) or {}
+    return changed

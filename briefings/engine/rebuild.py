@@ -20,7 +20,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.files import list_files
 from ..content.settings import with_base_url
 from ..errors import ContentError, raise_all
 from ..index import build_index
@@ -28,10 +27,10 @@ from ..model import Briefing
 from ..pages.plan import Page, plan
 from ..pages.render import environment, search_path
 from . import explain
-from .cache import digest, file_hash
+from .cache import digest
 from .changes import BRIEFINGS, CONTENT, TEMPLATES, classify
 from .derived import Derived, holders, related_memo, with_briefings
-from .look import Before, folder_inodes, look_back
+from .look import Before, folder_inodes, look_back, rehash
 from .outline import OUTLINE, outline_parts
 from .output import Pending, commit_stage, render_stage, spare_folder
 from .reading import Model, read_all
@@ -198,44 +197,11 @@ class Engine:
             return before
         before = look_back(self.opts, None, stamp, self.record, inodes=self.inodes)
         before.hashes, before.listing, before.hinted = dict(self.memory.hashes), self.memory.listing, True
-        changed = self.rehash(hints, before)
+        changed = rehash(hints, before, Path(self.opts.content), self.content_dir, self.template_dirs)
         before.kind = classify(changed, self.content_dir, self.template_dirs, self.by_file()) if changed else None
         before.changed = changed
         before.nothing = before.kind is None and before.exact
         return before
-
-    def rehash(self, hints: set[str], before: Before) -> set[str]:
-        """Hash the saved files again; return those that changed (relisting the content folder when
-        one appeared or disappeared)."""
-        changed = set()
-        for hint in hints:
-            if any(hint == d or hint.startswith(d + os.sep) for d in self.template_dirs):
-                changed.add(hint)  # templates are hashed with the site key
-                continue
-            rel = os.path.relpath(hint, self.content_dir)
-            known = Path(self.opts.content) / rel if not rel.startswith("..") else None
-            if known is None:
-                continue
-            try:
-                data = known.read_bytes() if known.is_file() else None
-            except OSError:
-                data = None
-            old = before.hashes.get(known)
-            new = file_hash(data) if data is not None else None
-            if new != old or (old is None and data is None):  # a file's bytes, or a folder come or gone
-                changed.add(hint)
-                before.changed_files.add(known)
-                if new is None:
-                    before.hashes.pop(known, None)
-                else:
-                    before.hashes[known] = new
-                    before.read[known] = data
-            if (old is None) != (new is None) or known.is_dir() or not os.path.exists(hint):
-                before.relist = True
-        if before.relist:
-            problems: list = []
-            before.listing = list_files(Path(self.opts.content), problems) or {}
-        return changed
 
     def read(self, before: Before, errors: list[ContentError]) -> Model:
         """Read and anchor every briefing, taking the unchanged ones from memory or the cache."""
