@@ -13,12 +13,11 @@ the code after a change to something it read, which changes its print.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import json
 
 from ..model import EACH, Annotation, Article, Briefing, Content, marked
 from ..pages.plan import Page
 from .cache import digest, generator
+from .outline import hashed
 
 NAMES = {Briefing: "Briefing", Annotation: "Annotation", Article: "Article"}
 PER_ANNOTATION = marked(Briefing, EACH)
@@ -75,7 +74,7 @@ def prints(content: Content, articles: dict[str, Article], seen: frozenset[str],
         art = articles.get(b.slug)
         values = [[value(b, n, fields) for n in fields["Briefing"]],
                   [getattr(art, n, None) for n in fields["Article"]] if art is not None else None]
-        out[b.slug] = digest(json.dumps(values, ensure_ascii=False, sort_keys=True, default=plain))
+        out[b.slug] = hashed(values)
     return out
 
 
@@ -84,15 +83,6 @@ def value(b: Briefing, name: str, fields: dict[str, list[str]]):
     if name in PER_ANNOTATION:
         return [[getattr(a, n) for n in fields["Annotation"]] for a in getattr(b, name)]
     return getattr(b, name)
-
-
-def plain(v):
-    """Return a JSON-able form of a date or a dataclass (its compared fields)."""
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if dataclasses.is_dataclass(v) and not isinstance(v, type):
-        return [getattr(v, f.name) for f in dataclasses.fields(v) if f.compare]
-    raise TypeError(type(v).__name__)
 
 
 @dataclasses.dataclass
