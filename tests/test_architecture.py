@@ -16,13 +16,14 @@ LAYERS = [
     {"index"},  # stage 3: the cross-link index
     {"pages"},  # stage 4: the page plan and templates
     {"outputs"},  # stage 5: exports, Pages files, search
+    {"authoring"},  # edits to the content: annotations from the preview, repaired quotes
     {"engine"},  # the machinery: what to read, render and write again
     {"pipeline"},  # the flow, stage by stage
     {"preview", "starter"},
     {"cli", "__main__"},
 ]
 """From the bottom up: a module may import its own layer and the ones below."""
-FEATURES = {"content", "text", "index", "pages", "outputs"}
+FEATURES = {"content", "text", "index", "pages", "outputs", "authoring"}
 """The stages: they know nothing of caching, workers or the preview."""
 
 
@@ -74,7 +75,7 @@ def test_features_never_import_the_machinery(path: Path):
 
 def test_the_top_level_reads_as_the_flow():
     entries = sorted(p.name for p in PACKAGE.iterdir() if not p.name.startswith(("_", ".")) or p.name == "__main__.py")
-    assert entries == ["__main__.py", "cli.py", "content", "engine", "errors.py", "index.py", "model.py", "outputs",
+    assert entries == ["__main__.py", "authoring", "cli.py", "content", "engine", "errors.py", "index.py", "model.py", "outputs",
                        "pages", "pipeline.py", "preview", "starter", "text"]
 
 
