@@ -104,11 +104,11 @@ def assemble(shared: Shared, briefings: list[Briefing]) -> Content:
                    topics=collect_topics(shared.topic_files, briefings))
 
 
-def read_yaml(path: Path, schema: dict, what: str, errors: list[ContentError]) -> dict | None:
-    """Read one YAML file and check it against a schema; None when it cannot be used."""
+def read_yaml(path: Path, schema: dict, what: str, errors: list[ContentError], text: str | None = None) -> dict | None:
+    """Read one YAML file (or take its text) and check it against a schema; None when it cannot be used."""
     name = shown(path)
     try:
-        root = compose(read_text(path, name), name)
+        root = compose(read_text(path, name) if text is None else text, name)
     except ContentError as exc:
         errors.append(exc)
         return None
@@ -205,17 +205,18 @@ def collect_topics(files: dict[str, Topic], briefings: list[Briefing]) -> dict[s
     return dict(sorted(topics.items()))
 
 
-def read_briefing(slug: str, md: Path, yml: Path, errors: list[ContentError]) -> Briefing | None:
-    """Read one article and its sidecar."""
+def read_briefing(slug: str, md: Path, yml: Path, errors: list[ContentError], body: str | None = None,
+                  sidecar: str | None = None) -> Briefing | None:
+    """Read one article and its sidecar; body and sidecar, when given, are their texts (not read)."""
     try:
-        body = read_text(md, shown(md))
+        body = read_text(md, shown(md)) if body is None else body
     except ContentError as exc:
         errors.append(exc)
         return None
     if not body.strip():
         errors.append(ContentError(shown(md), 1, 1, "article is empty"))
     errors.extend(article_problems(body, shown(md)))  # the sidecar is still read, for its own errors
-    f = read_yaml(yml, SIDECAR, "sidecar", errors)
+    f = read_yaml(yml, SIDECAR, "sidecar", errors, sidecar)
     if f is None or not body.strip():
         return None  # an empty article would only add 'quote not found' for every annotation
     src = get(f, "source")
