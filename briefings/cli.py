@@ -48,6 +48,9 @@ def parser() -> argparse.ArgumentParser:
                    help="list each page rendered again with the reason, and how many were kept")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    s.add_argument("--allow-edits", action="store_true",
+                   help="let the pages change the sidecars (annotate in the browser) although --host is not a "
+                        "loopback address: anyone who can reach the preview can then edit")
     return ap
 
 
@@ -97,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{counted(result.pages, 'page')}: no errors")
         else:
             from .preview.serve import serve
-            return serve(opts, args.host, args.port)
+            return serve(opts, args.host, args.port, args.allow_edits)
     except WorkerDied as exc:  # not the content's fault, nor a bug to show a traceback for
         print(f"error: {exc}{'' if args.command == 'check' else '; nothing was written'}", file=sys.stderr)
         return 1

@@ -61,6 +61,8 @@ def test_the_wheel_holds_the_theme_and_the_starter(wheel_install):
         assert f"briefings/default_templates/{theme}" in names
     for rel in ("content/site.yml", "content/briefings/welcome.yml", "github/workflows/pages.yml", "gitignore"):
         assert f"briefings/starter/files/{rel}" in names
+    for asset in ("authoring.js", "authoring.css"):  # the preview's authoring client
+        assert f"briefings/preview/assets/{asset}" in names
     assert not [n for n in names if "__pycache__" in n or n.startswith(("tests/", "content/", "benches/"))]
 
 

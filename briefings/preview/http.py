@@ -18,9 +18,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 
-def error_page(errors: tuple[str, ...]) -> bytes:
-    """Return the HTML page shown while the build is broken (it has </head>, so livereload reloads it)."""
-    items = "\n".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
+def error_page(errors: tuple[str, ...], buttons: dict[int, tuple[int, str]] | None = None) -> bytes:
+    """Return the HTML page shown while the build is broken (it has </head>, so livereload reloads it);
+    buttons: error number -> (repair offer number, passage) for the errors the preview can repair."""
+    buttons = buttons or {}
+    items = "\n".join(f"<li><code>{html.escape(e)}</code>{repair_button(*buttons[n]) if n in buttons else ''}</li>"
+                       for n, e in enumerate(errors))
     n = len(errors)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -44,6 +47,12 @@ code {{ white-space: pre-wrap; word-break: break-word; }}
 </body>
 </html>
 """.encode("utf-8")
+
+
+def repair_button(offer: int, passage: str) -> str:
+    """Return the error page's button that applies one repair offer (the authoring script sends it)."""
+    return (f' <button type="button" class="briefings-repair" data-offer="{offer}"'
+            f' data-quote="{html.escape(passage, quote=True)}">Use this passage</button>')
 
 
 def safe_path(raw: str) -> bool:
@@ -96,12 +105,15 @@ LIVE_SCRIPT = (b'<script>(function () { var s = document.createElement("script")
 """Loads livereload's client from the page's own address (it then connects to /livereload)."""
 
 
-def preview_server(preview, watcher, host: str, port: int):
-    """Return livereload's Server for the preview, with checked handlers in place of its own."""
+def preview_server(preview, watcher, host: str, port: int, authoring=None):
+    """Return livereload's Server for the preview, with checked handlers in place of its own, and
+    authoring's tags and routes (preview/authoring.py) when given."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
     from livereload.server import LiveScriptInjector
     from tornado import web
+
+    from .authoring import routes as authoring_routes
 
     def check_host(handler) -> bool:
         """Answer 403 to a request whose Host is not this preview's; tell whether it was refused."""
@@ -131,9 +143,10 @@ def preview_server(preview, watcher, host: str, port: int):
             check_host(self)
 
     class Inject(LiveScriptInjector):
-        """Add the live-reload client to every HTML page."""
+        """Add the live-reload client (and the authoring tags, with this run's secret) to every HTML
+        page as it is sent: the files on disk never hold them."""
 
-        script = LIVE_SCRIPT
+        script = LIVE_SCRIPT + (authoring.tags() if authoring is not None else b"")
 
     class PreviewServer(Server):
         """livereload's Server with the handlers above and no /forcereload: reloads come from the
@@ -141,16 +154,18 @@ def preview_server(preview, watcher, host: str, port: int):
 
         def application(self, port, host, liveport=None, debug=None, live_css=True):
             LiveReloadHandler.watcher, LiveReloadHandler.live_css = self.watcher, live_css
-            files = handler_class(preview, check_host)
-            routes = [(r"/livereload", Reload), (r"/livereload.js", Client),
+            files = handler_class(preview, check_host, authoring.buttons if authoring is not None else dict)
+            own = authoring_routes(authoring) if authoring is not None else []
+            routes = [(r"/livereload", Reload), (r"/livereload.js", Client), *own,
                       (r"/(.*)", files, {"path": self.root or ".", "default_filename": self.default_filename})]
             web.Application(handlers=routes, transforms=[Inject]).listen(port, address=host)
 
     return PreviewServer(watcher=watcher)
 
 
-def handler_class(preview, check_host=lambda handler: False):
-    """Return livereload's static file handler, confined to the output folder, showing preview.errors."""
+def handler_class(preview, check_host=lambda handler: False, buttons=dict):
+    """Return livereload's static file handler, confined to the output folder, showing preview.errors
+    (with buttons() - see error_page - on them)."""
     from livereload.server import StaticFileHandler
     from tornado.web import HTTPError
 
@@ -168,7 +183,7 @@ def handler_class(preview, check_host=lambda handler: False):
                 self.set_status(500)
                 self.set_header("Content-Type", "text/html; charset=utf-8")
                 self.set_header("Cache-Control", "no-store")
-                self.finish(error_page(preview.errors))
+                self.finish(error_page(preview.errors, buttons()))
 
         def wants_html(self) -> bool:
             """Tell whether the request is for a page rather than an asset."""

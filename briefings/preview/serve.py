@@ -28,6 +28,7 @@ from ..engine.rebuild import Engine
 from ..engine.write import check_out
 from ..errors import ContentError, flatten
 from ..pipeline import Options
+from .authoring import Authoring, loopback
 from .http import preview_server
 from .watch import Watcher, say
 
@@ -39,6 +40,8 @@ class Preview:
         self.opts = opts
         self.engine = self.new_engine()
         self.errors: tuple[str, ...] = ()
+        self.problems: tuple[ContentError, ...] = ()
+        """The content errors behind errors (the error page's repair offers are made from them)."""
         self.out, self.err = out, err
         self.reload = lambda: None
         """Called after every build that changed what the browser should show."""
@@ -86,7 +89,7 @@ class Preview:
         """Write a prepared rebuild (or show its errors), say so, and reload the browser."""
         if prepared is None:  # nothing differs from the site on disk: if it failed since, it is fixed
             if self.errors:
-                self.errors = ()
+                self.errors, self.problems = (), ()
                 say(self.out, f"{cause(changed)}: the site on disk is up to date again; errors fixed")
                 self.reload()
             return
@@ -103,7 +106,7 @@ class Preview:
             self.reload()
             return
         fixed = "; errors fixed" if self.errors else ""
-        self.errors = ()
+        self.errors, self.problems = (), ()
         relevant = {p for p in changed if self.matters(p)} if changed else None
         say(self.out, f"{cause(relevant or changed)}: {summary(outcome)}{fixed}")
         self.reload()
@@ -112,11 +115,12 @@ class Preview:
 
     def failed(self, exc: BaseException) -> None:
         """Keep a failed build's errors for the error page and print them."""
-        errors = [str(e) for e in flatten(exc)]
+        problems = flatten(exc)
+        errors = [str(e) for e in problems]
         if not errors:  # not the user's mistake: show it all the same
             traceback.print_exception(exc, file=self.err)
             errors = [f"internal error: {type(exc).__name__}: {exc}"]
-        self.errors = tuple(errors)
+        self.errors, self.problems = tuple(errors), tuple(problems)
         for line in errors:
             say(self.err, line)
         n = len(errors)
@@ -158,6 +162,17 @@ def url(host: str, port: int) -> str:
     return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
 
 
+def authoring_line(host: str, port: int, allow_edits: bool) -> str:
+    """Say whether the pages can change the sidecars, and what --allow-edits opens up when given."""
+    if loopback(host):
+        return "annotating in the browser is on: select text on a briefing page (only this computer can)"
+    if not allow_edits:
+        return (f"annotating in the browser is off: {host or '0.0.0.0'} can be reached from other computers "
+                f"(see --allow-edits)")
+    return (f"warning: --allow-edits: anyone who can open {url(host, port)} can change the sidecars in "
+            f"the content folder from their browser; use it only on a network you trust")
+
+
 def port_problem(host: str, port: int) -> str | None:
     """Return why the server cannot listen there, or None when it can."""
     try:
@@ -177,8 +192,9 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
-def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
-    """Build, serve on host:port with live reload and rebuild on change until Ctrl-C; return the exit code."""
+def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000, allow_edits: bool = False) -> int:
+    """Build, serve on host:port with live reload and rebuild on change until Ctrl-C; return the exit
+    code. Authoring (annotating from the browser) is on for a loopback host, else only with allow_edits."""
     from livereload.handlers import LiveReloadHandler
     from tornado.ioloop import IOLoop
 
@@ -199,12 +215,15 @@ def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     try:
         watcher.begin()  # inside the try: a signal from here on still ends the watcher
         preview.build()
-        server = preview_server(preview, watcher, host, port)
+        authoring = Authoring(preview, host, port, loopback(host) or allow_edits)
+        server = preview_server(preview, watcher, host, port, authoring)
         server._setup_logging = lambda: None  # its INFO lines would drown the build messages
         loop = IOLoop.current()
         preview.reload = lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*")
         loop.add_callback(say, sys.stdout, f"serving {opts.out} at {url(host, port)} - live reload is "
                                            f"on; press Ctrl-C to stop")
+        loop.add_callback(say, sys.stderr if allow_edits and not loopback(host) else sys.stdout,
+                          authoring_line(host, port, allow_edits))
         server.serve(port=port, host=host, root=str(os.path.abspath(opts.out)), restart_delay=0)
     except OSError as exc:
         say(sys.stderr, f"error: cannot listen on {host}:{port}: {exc.strerror or exc}")
