@@ -347,7 +347,7 @@
 
   /* Open the form for a new annotation of the selected passage. */
   function openAdd() {
-    var picked = pending || selectedRange();
+    var picked = selectedRange() || pending;  // the selection now, not as the last (delayed) look saw it
     if (!picked) return;
     var p = passage(picked), block = blockOf(picked.range.endContainer, picked.range.endOffset);
     hideButton();
@@ -455,7 +455,9 @@
       if (!answer.slug) return;
       ctx = answer;
       noteActions();
+      window.dispatchEvent(new Event("resize"));  // the notes grew: the theme places them again
       document.addEventListener("selectionchange", later);
+      document.addEventListener("mouseup", function () { setTimeout(followSelection, 0); });
       document.addEventListener("keydown", tabToButton, true);
       window.addEventListener("resize", function () { if (pending && button && button.parentNode) showButton(pending); });
       followSelection();
