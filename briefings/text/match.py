@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from ..errors import ContentError
 from ..model import Annotation
-from .passage import nearest
+from .passage import Candidate, rank, squash
 from .textindex import WordIndex
 
 # One-for-one replacements keep offsets in the normalised text equal to offsets in the original.
@@ -23,8 +23,9 @@ CONTEXT = 30
 # is built only once the scans have cost that much (hundreds of quotes on one article), so a few
 # quotes on a long article never pay for it.
 SCANS = 50
-# Matches listed in an error; the rest are counted.
-LISTED = 10
+# Matches listed in an error; the rest are counted. A "not found" names NEXT runners-up after
+# the closest passage, each cut to about SHORT characters.
+LISTED, NEXT, SHORT = 10, 2, 80
 
 
 def fold(text: str) -> str:
@@ -51,6 +52,7 @@ class Text:
         self._index: WordIndex | None = None
         self._found: dict[str, list[int]] = {}
         self._lowered: str | None = None
+        self._unspaced: tuple[str, list[int]] | None = None
 
     def lowered(self) -> str:
         """Return the squeezed text in lower case (unchanged if that would move any offset)."""
@@ -58,6 +60,14 @@ class Text:
             low = self.squeezed.lower()
             self._lowered = low if len(low) == len(self.squeezed) else self.squeezed
         return self._lowered
+
+    def unspaced(self) -> tuple[str, list[int]]:
+        """Return the lowered text without its spaces, and where in it the text after each space starts."""
+        if self._unspaced is None:  # only for quotes that match nowhere: made once per article
+            low = self.lowered()
+            self._unspaced = (low.replace(" ", ""),
+                              [m.start() - k for k, m in enumerate(re.finditer(" ", low))])
+        return self._unspaced
 
     def to_folded(self, pos: int) -> int:
         """Map an offset in the squeezed text to the offset of the character it came from."""
@@ -166,7 +176,7 @@ def resolve(t: Text, a: Annotation) -> tuple[int, int] | ContentError:
     key = needle(a.quote)
     starts = t.starts(key)
     if not starts:
-        return a.quote_where.error(not_found(t, a.quote))
+        return a.quote_where.error(not_found(t, a))
     size = len(key)
     chosen = fitting(t, starts, size, needle(a.prefix), needle(a.suffix))
     pick = a.occurrence or 1
@@ -186,27 +196,21 @@ def unresolved(t: Text, a: Annotation, starts: list[int], chosen: list[int],
                size: int) -> ContentError:
     """Say why the matches of a quote do not come down to one: none fits, or several do."""
     narrowed = " with this prefix/suffix" if needle(a.prefix) or needle(a.suffix) else ""
-    if not chosen:
+    if not chosen:  # the context tells the matches apart: the closest first
+        found = ranked(t, a.quote, a.prefix, a.suffix, LISTED)
         return a.at("prefix" if needle(a.prefix) else "suffix").error(
-            f"quote found {times(len(starts))} but never with this prefix/suffix: "
-            + listing(t, listed(starts, size), len(starts)))
+            f"quote found {times(len(starts))} but never with this prefix/suffix; closest first: "
+            + ranking(t, found, starts, len(starts)))
+    # Each match left fits the quote and its context exactly: ranking them finds a tie.
+    tie = ", all equally close (score 1.00)" if len(chosen) > 1 else " (score 1.00)"
+    shown = listing(t, [(p, p + size) for p in chosen[:LISTED]], len(chosen))
     if a.occurrence:
         return a.at("occurrence").error(
             f"occurrence {a.occurrence} is out of range: the quote matches "
-            f"{times(len(chosen))}{narrowed}: " + listing(t, listed(chosen, size), len(chosen)))
+            f"{times(len(chosen))}{narrowed}{tie}: " + shown)
     return a.quote_where.error(
-        f"quote is ambiguous: it matches {len(chosen)} places{narrowed}; add 'prefix', 'suffix' "
-        f"or 'occurrence' to choose one: " + listing(t, listed(chosen, size), len(chosen)))
-
-
-def listed(starts: list[int], size: int) -> list[tuple[int, int]]:
-    """Return the (start, end) of the matches an error lists."""
-    return [(p, p + size) for p in starts[:LISTED]]
-
-
-def squash(text: str) -> str:
-    """Collapse whitespace runs for a one-line message."""
-    return " ".join(text.split())
+        f"quote is ambiguous: it matches {len(chosen)} places{narrowed}{tie}; add 'prefix', "
+        f"'suffix' or 'occurrence' to choose one: " + shown)
 
 
 def one_line(text: str) -> str:
@@ -220,14 +224,29 @@ def listing(t: Text, matches: list[tuple[int, int]], count: int | None = None) -
     count is how many matches there are in all, when matches holds only the first ones.
     """
     count = len(matches) if count is None else count
-    shown, text = [], t.text
-    for n, (start, end) in enumerate(map(t.span, matches[:LISTED]), 1):
-        lo, hi = cut(text, start - CONTEXT), cut(text, end + CONTEXT, -1)
-        before = "..." + one_line(text[lo:start]).lstrip() if lo > 0 else one_line(text[:start])
-        after = one_line(text[end:hi]).rstrip() + "..." if hi < len(text) else one_line(text[end:])
-        shown.append(f'({n}) "{before}[{squash(text[start:end])}]{after}"')
-    more = f" and {count - LISTED} more" if count > LISTED else ""
-    return "; ".join(shown) + more
+    shown = [showing(t.text, n, t.span(m)) for n, m in enumerate(matches[:LISTED], 1)]
+    return "; ".join(shown) + more(count)
+
+
+def ranking(t: Text, found: list[Candidate], starts: list[int], count: int) -> str:
+    """Show ranked exact matches, best first, each with its number in text order and its score."""
+    shown = [f"{showing(t.text, bisect_left(starts, c.span[0], key=t.to_folded) + 1, c.span)} "
+             f"(score {c.score:.2f})" for c in found]
+    return "; ".join(shown) + more(count)
+
+
+def showing(text: str, n: int, span: tuple[int, int]) -> str:
+    """Show match n with a few words of context, the match in brackets: (n) "...a [match] b..."."""
+    start, end = span
+    lo, hi = cut(text, start - CONTEXT), cut(text, end + CONTEXT, -1)
+    before = "..." + one_line(text[lo:start]).lstrip() if lo > 0 else one_line(text[:start])
+    after = one_line(text[end:hi]).rstrip() + "..." if hi < len(text) else one_line(text[end:])
+    return f'({n}) "{before}[{squash(text[start:end])}]{after}"'
+
+
+def more(count: int) -> str:
+    """Say how many matches an error leaves out."""
+    return f" and {count - LISTED} more" if count > LISTED else ""
 
 
 def times(n: int) -> str:
@@ -243,26 +262,38 @@ def cut(text: str, pos: int, step: int = 1) -> int:
     return pos
 
 
-def not_found(t: Text, quote: str) -> str:
-    """Explain a quote that does not match, quoting the closest passage of the current text."""
-    passage = closest(t, quote)
-    if passage is None:
+def not_found(t: Text, a: Annotation) -> str:
+    """Explain a quote that does not match, naming the closest passages of the current text."""
+    found = ranked(t, a.quote, a.prefix, a.suffix, 1 + NEXT)
+    if not found:
         return "quote not found in the article, and no similar passage either"
-    same = needle(passage).lower() == needle(quote).lower()
+    best = found[0]
+    same = needle(best.passage).lower() == needle(a.quote).lower()
     hint = " (matching is case-sensitive)" if same else ""
-    return f'quote not found; closest passage: "{passage}"{hint}'
+    rest = ", ".join(f'"{shorten(c.passage)}" ({c.score:.2f})' for c in found[1:])
+    return (f'quote not found; closest passage (score {best.score:.2f}): "{best.passage}"{hint}'
+            + (f"; next: {rest}" if rest else ""))
+
+
+def shorten(passage: str) -> str:
+    """Cut a long passage to its first and last words, about SHORT characters in all."""
+    if len(passage) <= SHORT:
+        return passage
+    return (passage[:SHORT * 2 // 3].rpartition(" ")[0] + " ... "
+            + passage[-SHORT // 3:].partition(" ")[2])
+
+
+def ranked(t: Text, quote: str, prefix: str = "", suffix: str = "", limit: int = 5) -> list[Candidate]:
+    """Return up to limit passages that a quote with this prefix and suffix may mean, best first.
+
+    Exact matches of the quote are ranked by how well the text around them fits the prefix and
+    suffix; when there are none, the passages most like the quote, widened to whole words, by
+    their likeness to the quote and the context together (see passage.py).
+    """
+    return rank(t, needle(quote), needle(prefix), needle(suffix), limit)
 
 
 def closest(t: Text, quote: str) -> str | None:
     """Return the passage of the text most similar to the quote (fuzzy), or None."""
-    span = nearest(t.lowered(), needle(quote).lower())
-    return None if span is None else widen(t.text, *t.span(span))
-
-
-def widen(text: str, start: int, end: int) -> str:
-    """Extend a span to whole words and return it on one line."""
-    while start > 0 and text[start - 1].isalnum():
-        start -= 1
-    while end < len(text) and text[end].isalnum():
-        end += 1
-    return squash(text[start:end])
+    found = ranked(t, quote, limit=1)
+    return found[0].passage if found else None

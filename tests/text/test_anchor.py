@@ -19,6 +19,7 @@ annotation reachable by its id, and the same text as the body rendered with no a
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from collections import defaultdict
 from dataclasses import dataclass
@@ -204,7 +205,7 @@ def test_error_cases_point_at_the_yaml_field():
     errors = errors_of(body, annotations_from_yaml(source))
     assert [e.split(": error: ")[0] for e in errors] == [
         "annotations.yml:2:10", "annotations.yml:5:10", "annotations.yml:8:15"]
-    assert 'closest passage: "The council met"' in errors[0]
+    assert 'closest passage (score 0.97): "The council met"' in errors[0]
     assert "matches 2 places" in errors[1] and "'occurrence'" in errors[1]
     assert "occurrence 5 is out of range: the quote matches 2 times" in errors[2]
 
@@ -264,7 +265,7 @@ def test_closest_passage_is_the_current_text_after_an_edit():
     }
     for quote, passage in cases.items():
         [error] = errors_of(body, [Annotation(id="a", quote=quote, kind="note")])
-        assert f'closest passage: "{passage}"' in error, error
+        assert re.search(rf'closest passage \(score 0\.\d\d\): "{re.escape(passage)}"', error), error
 
 
 def test_spans_are_offsets_into_the_visible_text():
@@ -384,4 +385,4 @@ def test_many_ambiguous_quotes_give_small_errors_with_no_traceback():
     for e in errors:
         assert e.__traceback__ is None and e.__context__ is None
         assert vars(e).keys() == {"path", "line", "column", "message"} and len(str(e)) < 1000
-        assert "it matches 1600 places;" in e.message and e.message.endswith("and 1590 more")
+        assert "it matches 1600 places, all equally close (score 1.00);" in e.message and e.message.endswith("and 1590 more")

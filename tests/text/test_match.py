@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 import re
 
 import pytest
@@ -282,9 +283,9 @@ def test_closest_compares_at_most_cap_characters_at_a_time(monkeypatch):
     compared = []
     real = passage.align
 
-    def spy(hay, want, start):
+    def spy(hay, want, start, *bounds):
         compared.append(len(want))
-        return real(hay, want, start)
+        return real(hay, want, start, *bounds)
 
     monkeypatch.setattr(passage, "align", spy)
     text = long_text(20_000)
@@ -304,3 +305,89 @@ def test_when_every_piece_is_common_the_first_places_vote():
     hay = "same old " * (passage.HITS * 2)
     counts = passage.votes(hay, "same old", 0, len(hay))
     assert counts and max(counts) * passage.BUCKET < len(hay) // 2
+
+
+PRIDE = ("It is a truth universally acknowledged. Netherfield Park is let at last, said Mrs Bennet. "
+         "Netherfield Hall is empty.")
+
+
+def test_ranked_names_the_best_first_with_ordered_scores_and_spans_of_the_text():
+    t = Text(PRIDE)
+    found = match.ranked(t, "Netherfield Parkis let")
+    assert [c.passage for c in found] == ["Netherfield Park is let", "Netherfield Hall is empty"]
+    assert 1 >= found[0].score > found[1].score >= passage.SIMILAR
+    for c in found:
+        assert " ".join(PRIDE[c.span[0]:c.span[1]].split()) == c.passage
+    with pytest.raises(AttributeError):
+        found[0].score = 1.0  # frozen
+
+
+def test_a_quote_whose_spaces_were_lost_still_gets_its_passage():
+    best, *_ = match.ranked(Text(PRIDE), "NetherfieldParkis")
+    assert best.passage == "Netherfield Park is" and best.score > 0.85
+    assert match.closest(Text(PRIDE), "truthuniversally acknowledged") == "truth universally acknowledged"
+
+
+def test_the_spaceless_search_is_bounded_on_a_long_text():
+    text = long_text(200_000) + " Netherfield Park is let. " + long_text(1000, seed=4)
+    t = Text(text)
+    started = time.perf_counter()
+    [best, *_] = match.ranked(t, "NetherfieldParkislet")
+    assert best.passage == "Netherfield Park is let"
+    assert time.perf_counter() - started < 2  # one pass to drop the spaces, a few comparisons
+
+
+def test_exact_matches_without_context_tie_in_text_order_up_to_the_limit():
+    t = Text("Ana said yes. Li said yes. Bo said yes.")
+    found = match.ranked(t, "said yes", limit=2)
+    assert [(c.score, c.span) for c in found] == [(1.0, (4, 12)), (1.0, (17, 25))]
+
+
+@pytest.mark.parametrize("prefix, suffix, best", [
+    ("Lee", "", (17, 25)), ("", "Bo said", (17, 25)), ("Anna", "", (4, 12)), ("Li", "", (17, 25))])
+def test_prefix_and_suffix_rank_the_matches_of_an_ambiguous_quote(prefix, suffix, best):
+    found = match.ranked(Text("Ana said yes. Li said yes. Bo said no."), "said yes", prefix, suffix)
+    assert found[0].span == best and found[0].score > found[1].score
+    assert (found[0].score == 1.0) == (prefix == "Li")
+
+
+def test_context_weighs_in_for_a_quote_that_matches_nowhere():
+    t = Text("Ana said yea. Li said yea.")
+    assert match.ranked(t, "said yes")[0].span == (4, 12)
+    [li, ana] = match.ranked(t, "said yes", prefix="Li")
+    assert li.span == (17, 25) and li.score > ana.score
+
+
+def test_many_matches_are_ranked_by_the_few_next_to_the_context():
+    text = "x said yes. " * 3000 + "Mrs Li said yes."
+    found = match.ranked(Text(text), "said yes", prefix="Mr Li")
+    assert found[0].span == (len(text) - 9, len(text) - 1) and found[0].score > found[1].score
+
+
+def test_a_difference_of_case_counts_half_and_a_reorder_more_than_a_typo():
+    assert passage.likeness("The Council met", "the council met") > passage.likeness(
+        "The Council mat", "the council met")
+    assert passage.similarity("the minister left the chamber", "the minster left the chamber") > 0.95
+    assert passage.similarity("after the vote the minister left",
+                              "the minister left after the vote") < 0.7
+
+
+def test_never_fitting_context_lists_the_closest_match_first_with_scores():
+    t = Text("Ana said yes. Li said yes.")
+    error = resolve(t, Annotation(id="a", quote="said yes", kind="note", prefix="Lee"))
+    assert isinstance(error, ContentError)
+    assert re.search(r"closest first: \(2\) \"Ana said yes\. Li \[said yes\]\.\" \(score 0\.\d\d\); "
+                     r"\(1\) \"\[said yes\]", error.message.replace('"Ana [said', '"[said')), error.message
+
+
+def test_not_found_names_the_runners_up_with_their_scores():
+    t = Text("The council met on Monday. The council met on Tuesday. Nothing else happened.")
+    error = resolve(t, Annotation(id="a", quote="The councel met on Monday", kind="note"))
+    assert re.fullmatch(r'quote not found; closest passage \(score 0\.9\d\): "The council met on '
+                        r'Monday"; next: "The council met on Tuesday" \(0\.\d\d\)', error.message)
+
+
+def test_a_long_runner_up_is_shortened_in_the_message():
+    long = " ".join(f"word{i}" for i in range(60))
+    assert len(match.shorten(long)) <= match.SHORT + 5 and " ... " in match.shorten(long)
+    assert match.shorten("short one") == "short one"
