@@ -104,8 +104,9 @@ class Edits:
         yml = Path(offer.repair.yml_path)
         with self.lock:
             sidecar = readable(yml)
-            if sidecar.digest != offer.digest:
-                raise Refused(409, f"{shown(yml)} changed since the page was made: reload it")
+            md, body = offer.article
+            if sidecar.digest != offer.digest or hashlib.sha256(read(md)).hexdigest() != body:
+                raise Refused(409, f"{shown(yml)} or its article changed since the page was made: reload it")
             try:
                 for key, _, new in offer.repair.field_changes:
                     sidecar.set_value(offer.repair.index, key, new)

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..authoring.repair import Repair, diagnose
 from ..content.files import pair_briefings, shown
 from ..content.load import read_briefing, read_shared
 from ..content.textfile import decode_text
@@ -26,6 +27,8 @@ class Offer:
     """The new quote, shown on the button and sent back with the click."""
     digest: str
     """The sha256 of the sidecar bytes it was made from: a changed sidecar is not repaired."""
+    article: tuple[Path, str]
+    """The article and the sha256 of its bytes then: the repair was found in that text."""
     briefing: Briefing
     """The briefing as read then, which the repaired sidecar is checked with."""
     shared: object
@@ -34,10 +37,6 @@ class Offer:
 
 def offers_for(content_dir: Path, problems: list[ContentError]) -> list[Offer]:
     """Diagnose the briefings whose sidecars have errors; return the clear repairs, in error order."""
-    try:  # TEMP: until authoring/repair.py is committed (being written); then a module import
-        from ..authoring.repair import diagnose
-    except ImportError:
-        return []
     paths = {e.path for e in problems}
     if not paths:
         return []
@@ -47,26 +46,25 @@ def offers_for(content_dir: Path, problems: list[ContentError]) -> list[Offer]:
         if shown(yml) not in paths:
             continue
         try:
-            data = yml.read_bytes()
+            data, body = yml.read_bytes(), md.read_bytes()
             errors: list[ContentError] = []
-            b = read_briefing(slug, md, yml, errors, sidecar=decode_text(data, shown(yml)))
+            b = read_briefing(slug, md, yml, errors, body=decode_text(body, shown(md)),
+                              sidecar=decode_text(data, shown(yml)))
         except (OSError, ContentError):
             continue
         if b is None or errors:  # the loader's own errors first: entries and annotations may not pair up
             continue
-        digest = hashlib.sha256(data).hexdigest()
+        digest, article = hashlib.sha256(data).hexdigest(), (md, hashlib.sha256(body).hexdigest())
         for repair in diagnose(b, shared.site.allow_html):
-            error = matching(problems, repair)
-            if hasattr(repair, 'field_changes') and error is not None:
+            error = matching(problems, repair) if isinstance(repair, Repair) else None
+            if error is not None:
                 quote = dict((k, new) for k, _, new in repair.field_changes).get("quote")
                 passage = quote if quote is not None else b.annotations[repair.index].quote
-                offers.append(Offer(error, repair, passage, digest, b, shared))
+                offers.append(Offer(error, repair, passage, digest, article, b, shared))
     return sorted(offers, key=lambda o: o.error)
 
 
-def matching(problems: list[ContentError], repair) -> int | None:
-    """Return the number of the "quote not found" error a repair is for, or None."""
-    for n, e in enumerate(problems):
-        if e.path == shown(Path(getattr(repair, "yml_path", ""))) and e.line == getattr(repair, "line", 0):
-            return n
-    return None
+def matching(problems: list[ContentError], repair: Repair) -> int | None:
+    """Return the number of the error a repair is for (the build's, at its quote), or None."""
+    path = shown(Path(repair.yml_path))
+    return next((n for n, e in enumerate(problems) if e.path == path and e.line == repair.line), None)

@@ -6,6 +6,7 @@ Against a running `serve` on a copy of the demo content, with forged headers whe
 from __future__ import annotations
 
 import difflib
+import html
 import hashlib
 import http.client
 import json
@@ -355,3 +356,44 @@ def test_a_host_others_can_reach_has_no_authoring_unless_allowed(tmp_path, allow
             assert sidecar(tmp_path).read_bytes() == before
     finally:
         assert served.stop() == 0, served.output
+
+
+BUTTON = re.compile(r'<button type="button" class="briefings-repair" data-offer="(\d+)" data-quote="([^"]*)">'
+                    r'Use this passage</button>')
+
+
+def test_the_error_page_offers_a_repair_that_the_button_applies(tmp_path):
+    served = start(tmp_path)
+    try:
+        yml = sidecar(tmp_path)
+        good = yml.read_text(encoding="utf-8")
+        drifted = (good.replace("quote: exceeds the advice by about 3.8 percent",
+                                "quote: exceeds the advise by about 3.8 percent", 1)
+                   + "  - quote: 'relies on \"updated survey dta\" from the autumn'\n    kind: note\n")
+        save(yml, drifted)
+        status, page = served.wait_until(f"/briefings/{DEMO}/", lambda s, body: len(BUTTON.findall(body)) == 2)
+        assert status == 500 and "data-secret" in page  # the authoring script comes with the error page
+        secret = SECRET.search(page).group(1)
+        offers = [(int(n), html.unescape(q)) for n, q in BUTTON.findall(page)]
+        assert [q for _, q in offers] == ["exceeds the advice by about 3.8 percent",
+                                          'relies on "updated survey data" from the autumn']
+        assert '&quot;updated survey data&quot;' in page
+        for n, quote in ((offers[0][0], "another passage"), (7, offers[0][1])):  # changed or gone: refused
+            status, answer = post(served, secret, {"action": "repair", "offer": n, "quote": quote})
+            assert status == 409, answer
+        assert yml.read_text(encoding="utf-8") == drifted
+        status, answer = post(served, secret, {"action": "repair", "offer": offers[1][0], "quote": offers[1][1]})
+        assert status == 200 and answer["ok"], answer
+        removed, added = changed_lines(drifted, yml.read_text(encoding="utf-8"))
+        assert removed == ["  - quote: 'relies on \"updated survey dta\" from the autumn'"]
+        assert added == ["  - quote: 'relies on \"updated survey data\" from the autumn'"]
+        status, page = served.wait_until(f"/briefings/{DEMO}/", lambda s, body: len(BUTTON.findall(body)) == 1)
+        (n, quote), = [(int(n), html.unescape(q)) for n, q in BUTTON.findall(page)]
+        status, answer = post(served, secret, {"action": "repair", "offer": n, "quote": quote})
+        assert status == 200, answer
+        repaired = yml.read_text(encoding="utf-8")
+        assert changed_lines(drifted, repaired)[1][0] == "  - quote: exceeds the advice by about 3.8 percent"
+        served.wait_until(f"/briefings/{DEMO}/", lambda s, body: s == 200)
+    finally:
+        assert served.stop() == 0, served.output
+    assert "Traceback" not in served.output
