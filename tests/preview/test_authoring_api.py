@@ -1,5 +1,6 @@
-"""Authoring in the preview (preview/authoring.py, edits.py, repairs.py) over a real socket: only the preview's own pages can write (Host, Origin,
-secret), and each write changes exactly the intended entry of one sidecar - or, refused, nothing.
+"""Authoring in the preview (preview/authoring.py, edits.py, repairs.py) over a real socket: only
+the preview's own pages can write (Host, Origin, secret), and each write changes exactly the
+intended entry of one sidecar - or, refused, nothing.
 
 Against a running `serve` on a copy of the demo content, with forged headers where a test says so."""
 
