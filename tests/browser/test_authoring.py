@@ -74,6 +74,16 @@ EDGES = """quote => {
   return [a.left + 1, a.top + a.height / 2, b.right - 1, b.top + b.height / 2];
 }"""
 NOTES = "() => [...document.querySelectorAll('#body aside.note')].map(n => n.id.slice(5))"
+SCRIPT_ERRORS: list[str] = []
+"""Uncaught errors in the pages a test opened (each test must leave none)."""
+
+
+@pytest.fixture(autouse=True)
+def no_script_errors():
+    """Fail a test whose pages threw an uncaught error."""
+    SCRIPT_ERRORS.clear()
+    yield
+    assert not SCRIPT_ERRORS, SCRIPT_ERRORS
 
 
 @pytest.fixture(scope="module")
@@ -122,9 +132,7 @@ def open_alpha(chromium, served: Served, width: int = 1280, scheme: str = "light
     """Open the alpha briefing; wait until the authoring script has its context (and live reload is on)."""
     context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.errors = errors
+    page.on("pageerror", lambda e: SCRIPT_ERRORS.append(str(e)))
     if not reload:
         page.route("**/livereload.js*", lambda route: route.abort())
     page.goto(served.url("briefings/alpha/"))
@@ -191,7 +199,6 @@ def test_a_selected_passage_is_saved_as_one_entry_and_highlighted(chromium, prev
     assert page.locator(f"#note-{aid} .note-text em").inner_text() == "port office"
     site = Path(preview.proc.args[preview.proc.args.index("--out") + 1])
     assert "_briefings" not in (site / "briefings" / "alpha" / "index.html").read_text(encoding="utf-8")
-    assert not page.errors
 
 
 @pytest.mark.parametrize("nth", [0, 1])

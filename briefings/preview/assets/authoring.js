@@ -231,27 +231,13 @@
   function choice(options, none) {
     var select = make("select");
     if (none) select.add(new Option(none, ""));
-    options.forEach(function (o) {
-      if (o.group) {
-        var group = make("optgroup", { label: o.group });
-        o.options.forEach(function (p) { group.appendChild(new Option(p[1], p[0])); });
-        select.appendChild(group);
-      } else {
-        select.add(new Option(o[1], o[0]));
-      }
-    });
+    options.forEach(function (o) { select.add(new Option(o[1], o[0])); });
     return select;
   }
 
-  /* Return the provisions as options, grouped by document when there are several documents. */
+  /* Return the provisions as options (the server's labels name their documents). */
   function provisionOptions() {
-    var groups = [], byDoc = {};
-    (ctx.provisions || []).forEach(function (p) {
-      var doc = p.document || p.id.split("/")[0];
-      if (!byDoc[doc]) { byDoc[doc] = { group: doc, options: [] }; groups.push(byDoc[doc]); }
-      byDoc[doc].options.push([p.id, p.label]);
-    });
-    return groups.length === 1 ? groups[0].options : groups;
+    return (ctx.provisions || []).map(function (p) { return [p.id, p.label]; });
   }
 
   /* Return the text of an annotation's highlight on the page (for the form's heading). */
@@ -330,7 +316,7 @@
         return;
       }
       if (open === state) closeForm(true, true);
-      say(status, sentence(answer.message || "Saved") + " The page reloads with the change.");
+      say(status, sentence(answer.message || "Saved; the page reloads once the preview has rebuilt it"));
     });
   }
 
@@ -438,7 +424,7 @@
         call("POST", API, { action: "repair", offer: Number(b.getAttribute("data-offer")), quote: b.getAttribute("data-quote") })
           .then(function (answer) {
             b.removeAttribute("aria-disabled");
-            if (answer.ok) say(status, sentence(answer.message || "Repaired") + " The page reloads when the site builds again.");
+            if (answer.ok) say(status, sentence(answer.message || "Repaired; the page reloads once the preview has rebuilt it"));
             else say(status, "Not repaired: " + answer.error, "error");
           });
       });
