@@ -170,7 +170,8 @@ def test_build_py_and_the_module_behave_the_same(project, tmp_path, command, fil
     root = project(files)
     by_script = run_cli(command, cwd=root)
     script_site = snapshot(root / "site") if (root / "site").exists() else None
-    shutil.rmtree(root / "site", ignore_errors=True)
+    for left in ("site", ".briefings-cache"):  # the same start: no site, no cache (it keeps the search index's parts)
+        shutil.rmtree(root / left, ignore_errors=True)
     by_module = run_module(command, cwd=root)
     assert (by_module.code, TIMING.sub("", by_module.out), by_module.err) == (
         by_script.code, TIMING.sub("", by_script.out), by_script.err)

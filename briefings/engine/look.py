@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.files import list_files
+from ..outputs.search import FOLDER as SEARCH_FOLDER
 from .cache import Cache, file_hash
-from .record import SEARCH_FOLDER, Record, inputs_digest
+from .record import Record, inputs_digest
 from .write import MARKER, clean_leftovers
 
 

@@ -7,8 +7,8 @@ The next update then:
 
 - does nothing when the inputs are the same and the output folder is exactly as recorded;
 - otherwise keeps (hard-links, unread) the files of each page whose key and reads are unchanged and
-  whose files are as recorded, renders the rest, and reruns the search indexer only when an HTML
-  file changed;
+  whose files are as recorded, renders the rest, and makes anew only the parts of the search
+  index whose records changed (searching.py);
 - assembles the new site in a spare folder - the site before last, updated file by file - instead
   of a new folder of thousands of links, and after the swap keeps the replaced site as the next
   spare. The spare lives in the cache folder, or without a cache (the preview), beside the output
@@ -24,13 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..index import Index
-from ..outputs.publish import extra_files, index_search
+from ..outputs.publish import extra_files
+from ..outputs.search import FOLDER as SEARCH_FOLDER
 from ..pages.plan import Page
 from .cache import Cache
 from .look import Before
 from .reading import Model
-from .record import SEARCH_FOLDER, Record, folder_times, folders_unchanged, search_files
+from .record import Record, folder_times, folders_unchanged
 from .rendering import render_all, static_files
+from .searching import search_step
 from .write import MARKER, Stage, WriteStats, delete, new_folder, swap
 
 MARKER_TEXT = b"This folder is made by briefings build; it is replaced on every build.\n"
@@ -154,14 +156,14 @@ def commit_stage(opts, cache: Cache | None, p: Pending, keep: bool) -> tuple[Wri
         wrote.update({rel: stage.put(rel, data) for rel, data in
                       {**static_files(opts.templates), **extra_files(p.model.content.site)}.items()})
         wrote[MARKER] = stage.put(MARKER, MARKER_TEXT)
-        status = search_step(stage, wrote, before.record, before.live, before.stamp)
+        status, parts = search_step(stage, wrote, before, p.model, cache)
         swap(stage.folder, out)
     except BaseException:
         delete(stage.folder, out)
         raise
     spare = keep_replaced(stage, out, p.spare, before.exact)
     record = Record({"inputs": before.inputs or "", "pages": len(p.pages), "rendered": p.rendered,
-                     "briefings": p.model.keys, "search": before.stamp, "site": before.site})
+                     "briefings": p.model.keys, "search": before.stamp, "site": before.site, "parts": parts})
     remember(cache, out, spare, record, wrote, before.record if before.exact else None, p.spare_was,
              times=cache is not None)
     # Counted: the pages' and static files, not the marker or the search index's files.
@@ -194,7 +196,7 @@ def remember(cache: Cache | None, out: Path, spare: Path | None, record: Record,
         return
     if cache is not None:
         record.save(cache, out)
-        cache.commit(prune=("briefing", "meta", "text", "chunks", "related", "site", "spare"))
+        cache.commit(prune=("briefing", "meta", "text", "chunks", "related", "site", "spare", "searchpart"))
 
 
 def unchanged_folders(files: dict[str, list[int]], spare_was: dict | None) -> tuple[dict[str, int], set[str]]:
@@ -234,24 +236,3 @@ def write_pages(opts, model: Model, index: Index, decided, record: Record | None
             fid = live[rel]  # inlined stage.keep(): thousands of kept files, most of them shared already
             wrote[rel] = (False, fid if held.get(rel) == fid else stage.keep(rel))
     return wrote, rendered
-def search_step(stage: Stage, wrote: dict, record: Record | None, live: dict, stamp: str) -> str:
-    """Make the search index in the stage: kept from the live site when no HTML file changed, else
-    made anew (after clearing the stage of every file the new site lacks). Returns its status."""
-    if stamp == "off":  # no index: nothing to compare (the preview, --no-search)
-        stage.clear(set(wrote))
-        return ""
-    old = {rel for rel in live if rel.startswith(SEARCH_FOLDER)}
-    html = {rel for rel in wrote if rel.endswith(".html")}
-    same = (record is not None and stamp and record.search == stamp and old and old <= live.keys()
-            and html == {rel for rel in record.files if rel.endswith(".html") and not rel.startswith(SEARCH_FOLDER)}
-            and not any(wrote[rel][0] for rel in html))
-    if same:
-        wrote.update({rel: (False, stage.keep(rel)) for rel in old})
-    stage.clear(set(wrote))
-    if same:
-        return "search index unchanged"
-    status = index_search(stage.folder)
-    wrote.update({rel: (True, fid) for rel, fid in search_files(stage.folder).items()})
-    return status
-
-

@@ -20,8 +20,6 @@ from ..pages.render import search_path
 from .cache import Cache, digest, file_hash, generator
 from .write import file_id
 
-SEARCH_FOLDER = "pagefind/"
-
 
 class Record:
     """What the last build into an output folder left there."""
@@ -35,6 +33,8 @@ class Record:
         self.briefings: dict[str, str] = value.get("briefings", {})
         self.search: str = value.get("search", "")
         self.site: str = value.get("site", "")
+        self.parts: dict[str, list] = value.get("parts", {})
+        """The search index's parts: name -> [digest, paths of its files] (engine/searching.py)."""
         self.spare: dict | None = None
         """What the spare folder holds (files, dirs), kept apart (kind "spare"): a build stops
         vouching for the spare by a small write, not by writing the whole record again."""
@@ -75,6 +75,10 @@ class Record:
         for page in self.rendered.values():
             if not (type(page) is list and len(page) == 3 and type(page[2]) is list and all(map(inside, page[2]))):
                 return False
+        if type(self.parts) is not dict or not all(
+                type(p) is list and len(p) == 2 and type(p[0]) is str and type(p[1]) is list and all(map(inside, p[1]))
+                for p in self.parts.values()):
+            return False
         spare = self.spare
         if not (type(spare) is dict and files_ok(spare.get("files")) and dirs_ok(spare.get("dirs"))):
             self.spare = None
@@ -83,7 +87,8 @@ class Record:
     def value(self) -> dict:
         """Return the record in its stored form."""
         return {"inputs": self.inputs, "pages": self.pages, "files": self.files, "dirs": self.dirs,
-                "rendered": self.rendered, "briefings": self.briefings, "search": self.search, "site": self.site}
+                "rendered": self.rendered, "briefings": self.briefings, "search": self.search, "site": self.site,
+                "parts": self.parts}
 
     def intact(self, out: Path) -> tuple[dict[str, list[int]], bool]:
         """Return the recorded files still as recorded in out, and whether out is exactly as recorded
@@ -187,8 +192,3 @@ def search_stamp(enabled: bool) -> str:
     except Exception:  # not installed, or installed oddly: always rerun it
         return ""
 
-
-def search_files(folder: Path) -> dict[str, list[int]]:
-    """Return the file_id of every file the search indexer wrote, by path relative to the site."""
-    root = folder / SEARCH_FOLDER
-    return {p.relative_to(folder).as_posix(): file_id(p.stat()) for p in root.rglob("*") if p.is_file()}

@@ -119,14 +119,19 @@ class Stage:
 
     def link(self, rel: str, known: list[int]) -> list[int]:
         """Hard-link the live site's file at rel (whose file_id is known) into the folder."""
+        return self.adopt(rel, self.live / rel, known)
+
+    def adopt(self, rel: str, source: Path, known: list[int]) -> list[int]:
+        """Hard-link a file (the live site's, or the cache's copy), whose file_id is known, into the
+        folder at rel; return the file_id it has there."""
         if self.held.get(rel) == known:
-            return known  # the spare already shares this very file with the live site
+            return known  # the spare already shares this very file
         dest = self.place(rel)
         try:
-            os.link(self.live / rel, dest)
+            os.link(source, dest)
             return known
         except OSError:  # file systems without hard links: a copy
-            dest.write_bytes((self.live / rel).read_bytes())
+            dest.write_bytes(source.read_bytes())
             return file_id(dest.stat())
 
     def place(self, rel: str) -> Path:

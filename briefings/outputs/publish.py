@@ -5,8 +5,6 @@ from __future__ import annotations
 import ctypes
 import importlib.util
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 from ..errors import ContentError
@@ -38,22 +36,6 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         pass  # not Linux: the next build still removes the folder once the indexer is gone
-
-
-def index_search(folder: Path) -> str:
-    """Build the Pagefind index inside a finished site folder; return a one-line status.
-
-    Raises a ContentError when the indexer fails: a site whose search page loads a missing index
-    must not be published as if nothing went wrong."""
-    if not search_available():
-        return "search skipped: pagefind is not installed (pip install 'pagefind[bin]')"
-    proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--silent"],
-                          capture_output=True, text=True, preexec_fn=die_with_parent)
-    if proc.returncode != 0:
-        raise ContentError("pagefind", 1, 1, f"the search index could not be built: "
-                                             f"{indexer_problem(proc.stderr + proc.stdout)} (--no-search "
-                                             f"builds the site without it)")
-    return "search index built"
 
 
 def indexer_problem(output: str) -> str:

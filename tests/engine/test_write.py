@@ -14,7 +14,7 @@ from unittest import mock
 import pytest
 
 from briefings import pipeline
-from briefings.engine import output, write
+from briefings.engine import searching, write
 from briefings.engine.output import MARKER_TEXT
 from briefings.engine.write import MARKER, check_out, clean_leftovers
 from briefings.errors import ContentError
@@ -121,33 +121,37 @@ def test_a_failure_before_the_swap_leaves_the_old_site_exactly(project, monkeypa
     out = root / "www/site"
     build(root)
     old = tree(out)
+    seen = []
 
-    def fail(folder: Path) -> str:
-        assert b"Edited." in (folder / "briefings/first/index.html").read_bytes()  # the new site is complete here
+    def fail(records, language: str) -> dict:
+        stage = [p for p in out.parent.iterdir() if p.is_dir() and p != out]  # the new site, but its index
+        seen.extend(b"Edited." in (p / "briefings/first/index.html").read_bytes() for p in stage)
         raise RuntimeError("indexer crashed")
 
-    monkeypatch.setattr(output, "index_search", fail)
+    monkeypatch.setattr(searching, "index_part", fail)
     edit(root)
     with pytest.raises(RuntimeError, match="indexer crashed"):
         build(root, search=True)
+    assert seen == [True]
     assert tree(out) == old
     assert siblings(out) == []
 
 
-def test_the_search_indexer_runs_on_the_new_folder_before_the_swap(project, monkeypatch):
+def test_the_search_index_is_made_in_the_new_folder_before_the_swap(project, monkeypatch):
     root = project()
     out = root / "www/site"
     seen = []
 
-    def indexer(folder: Path) -> str:
-        seen.append(folder.resolve() != out.resolve() and (folder / "index.html").is_file())
-        (folder / "pagefind").mkdir()
-        (folder / "pagefind/extra.js").write_text("x")
-        return "indexed"
+    def indexer(records, language: str) -> dict:
+        seen.append((not out.exists(), [r.url for r in records], language))
+        return {"extra.js": b"x"}
 
-    monkeypatch.setattr(output, "index_search", indexer)
+    monkeypatch.setattr(searching, "index_part", indexer)
+    monkeypatch.setattr(searching, "ui_files", lambda language: {"pagefind-ui.js": b"ui"})
     _, status = build(root, search=True)
-    assert seen == [True] and status == "indexed" and (out / "pagefind/extra.js").read_text() == "x"
+    assert seen == [(True, ["/briefings/first/"], "en"), (True, ["/speakers/ana-berg/", "/documents/treaty/"], "en")]
+    assert status == "search index built: 2024, pages indexed anew, 0 of 2 parts kept"
+    assert (out / "pagefind/2024/extra.js").read_text() == "x" and (out / "pagefind/pagefind-ui.js").read_text() == "ui"
     assert siblings(out) == []
 
 
