@@ -30,6 +30,9 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the site into the output folder")
     c = sub.add_parser("check", help="validate content and templates; write nothing")
     s = sub.add_parser("serve", help="build, serve and rebuild on change with live reload")
+    f = sub.add_parser("fix", help="repair drifted quotes whose closest passage is clear; list the others")
+    f.add_argument("--content", type=Path, default=Path("content"), help="content folder (content/)")
+    f.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
     for p in (b, c, s):
         p.add_argument("--content", type=Path, default=Path("content"), help="content folder (content/)")
         p.add_argument("--templates", type=Path, default=Path("templates"),
@@ -78,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "init":
         return run_init(args)
+    if args.command == "fix":
+        return run_fix(args)
     opts = Options(content=args.content, templates=args.templates,
                    out=getattr(args, "out", Path("site")), base_url=getattr(args, "base_url", None),
                    cache=None if getattr(args, "no_cache", True) else args.cache_dir,
@@ -125,22 +130,49 @@ def explained(reasons: tuple[str, ...], pages: int) -> None:
     print(f"kept {pages - len(reasons)} of {pages} pages: nothing they read changed")
 
 
+def run_fix(args) -> int:
+    """Repair drifted quotes: print each change, then each quote left broken and every other error."""
+    from .authoring.repair import Repair, apply, listed, plan
+    failed: list[ContentError] = []
+    try:
+        found, errors = plan(args.content)
+        repairs = [r for r in found if isinstance(r, Repair)]
+        changes = apply(repairs, args.dry_run, args.content, failed)
+    except (Exception, ExceptionGroup) as exc:
+        if not (errors := flatten(exc) or os_error(exc)):
+            raise
+        return refused(errors)
+    done = len([r for r in repairs if r.yml_path not in {e.path for e in failed}])
+    print("\n".join(changes + [f"{'would repair' if args.dry_run else 'repaired'} {counted(done, 'quote')}"]))
+    left = [(u.yml_path, u.line, u.column, "\n".join(listed(u))) for u in found if not isinstance(u, Repair)]
+    left += [(e.path, e.line, e.column, str(e)) for e in errors + failed]
+    for *_, text in sorted(left):
+        print(text, file=sys.stderr)
+    if left:
+        print(f"{counted(len(left), 'error')} left", file=sys.stderr)
+    return 1 if left else 0
+
+
 def run_init(args) -> int:
     """Write a starter site and say what to do next; report what is in the way and return 1."""
     from .starter import init, next_steps
     try:
         written = init(args.folder, args.title, args.base_url)
     except (ContentError, ExceptionGroup, OSError) as exc:
-        errors = flatten(exc) or os_error(exc)
-        if not errors:
+        if not (errors := flatten(exc) or os_error(exc)):
             raise
-        for e in errors:
-            print(e, file=sys.stderr)
-        print(f"{counted(len(errors), 'error')}; nothing was written", file=sys.stderr)
-        return 1
+        return refused(errors)
     print(f"wrote a starter site into {shown(args.folder)}: {counted(len(written), 'file')}")
     print(next_steps(args.folder))
     return 0
+
+
+def refused(errors: list[ContentError]) -> int:
+    """Print errors that stopped a command before it wrote anything, and return 1."""
+    for e in errors:
+        print(e, file=sys.stderr)
+    print(f"{counted(len(errors), 'error')}; nothing was written", file=sys.stderr)
+    return 1
 
 
 def counted(n: int, noun: str) -> str:
