@@ -106,11 +106,27 @@ def glued(key: str) -> bool:
 def liken(t: Text, key: str, ratio: float, span: tuple[int, int]) -> tuple[float, int, int]:
     """Widen a place to whole words (and whole … characters); return its likeness to the quote."""
     lo, hi = widen(t.squeezed, *span)
+    if len(key) <= CAP:
+        lo, hi = trimmed(t.squeezed, lo, hi, key)
     while t.splits(lo):
         lo -= 1
     while t.splits(hi):
         hi += 1
     return (likeness(t.squeezed[lo:hi], key) if len(key) <= CAP else ratio), lo, hi
+
+
+def trimmed(hay: str, lo: int, hi: int, want: str) -> tuple[int, int]:
+    """Drop the words at a place's edges that the quote hardly matches (widening took them whole)."""
+    found = hay[lo:hi].lower()
+    matched = [0] * len(found)
+    for block in SequenceMatcher(None, found, want.lower(), autojunk=False).get_matching_blocks():
+        matched[block.a:block.a + block.size] = [1] * block.size
+    start, end = 0, len(found)
+    while (cut := found.find(" ", start, end)) >= 0 and 2 * sum(matched[start:cut]) < cut - start:
+        start = cut + 1
+    while (cut := found.rfind(" ", start, end)) >= 0 and 2 * sum(matched[cut + 1:end]) < end - cut - 1:
+        end = cut
+    return lo + start, lo + end
 
 
 def likeness(found: str, want: str) -> float:

@@ -314,7 +314,7 @@ PRIDE = ("It is a truth universally acknowledged. Netherfield Park is let at las
 def test_ranked_names_the_best_first_with_ordered_scores_and_spans_of_the_text():
     t = Text(PRIDE)
     found = match.ranked(t, "Netherfield Parkis let")
-    assert [c.passage for c in found] == ["Netherfield Park is let", "Netherfield Hall is empty"]
+    assert [c.passage for c in found] == ["Netherfield Park is let", "Netherfield Hall is"]
     assert 1 >= found[0].score > found[1].score >= passage.SIMILAR
     for c in found:
         assert " ".join(PRIDE[c.span[0]:c.span[1]].split()) == c.passage
@@ -384,7 +384,13 @@ def test_not_found_names_the_runners_up_with_their_scores():
     t = Text("The council met on Monday. The council met on Tuesday. Nothing else happened.")
     error = resolve(t, Annotation(id="a", quote="The councel met on Monday", kind="note"))
     assert re.fullmatch(r'quote not found; closest passage \(score 0\.9\d\): "The council met on '
-                        r'Monday"; next: "The council met on Tuesday" \(0\.\d\d\)', error.message)
+                        r'Monday"; next: "The council met on" \(0\.\d\d\)', error.message)
+
+
+def test_words_at_the_edges_that_the_quote_hardly_matches_are_left_out():
+    t = Text("After the vote the minister left the chamber in silence. Netherfield Park is let.")
+    [best] = match.ranked(t, "the minister left the chamber after the vote")
+    assert best.passage == "the minister left the chamber"  # not "... in silence. Netherfield"
 
 
 def test_a_long_runner_up_is_shortened_in_the_message():
