@@ -50,6 +50,17 @@ SELECT = f"""([quote, nth]) => {{
   getSelection().setBaseAndExtent(a, ao, b, bo);
   return at;
 }}"""
+# Select from the start of one passage to the end of a later one (across blocks and the notes between).
+SELECT_ACROSS = f"""([first, last]) => {{
+  const nodes = ({TEXT})(), text = nodes.map(n => n.data).join("");
+  const start = text.indexOf(first), end = text.indexOf(last, start) + last.length;
+  const point = (off, end) => {{
+    for (const n of nodes) {{ if (off < n.length || (end && off === n.length)) return [n, off]; off -= n.length; }}
+  }};
+  const [a, ao] = point(start, false), [b, bo] = point(end, true);
+  getSelection().setBaseAndExtent(a, ao, b, bo);
+  return [start, end];
+}}"""
 OCCURRENCE = f"""([quote, nth]) => {{
   const text = ({TEXT})().map(n => n.data).join("");
   let at = -1;
@@ -199,6 +210,25 @@ def test_a_selected_passage_is_saved_as_one_entry_and_highlighted(chromium, prev
     assert page.locator(f"#note-{aid} .note-text em").inner_text() == "port office"
     site = Path(preview.proc.args[preview.proc.args.index("--out") + 1])
     assert "_briefings" not in (site / "briefings" / "alpha" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_passage_across_two_paragraphs_leaves_the_notes_between_out(chromium, preview, width):
+    yml = sidecar(preview)
+    before = yml.read_text(encoding="utf-8")
+    page = open_alpha(chromium, preview, width=width)
+    old = page.evaluate(NOTES)
+    if width < 1100:
+        page.locator(".note-head").first.click()  # an open note between the paragraphs
+    span = page.evaluate(SELECT_ACROSS, ["not present.", "At dawn"])
+    assert "Echoes Article 1." in page.evaluate("getSelection().toString()")  # the browser's own text has it
+    page.locator(".briefings-annotate").click()
+    page.get_by_role("dialog", name="Annotate").get_by_role("button", name="Save", exact=True).click()
+    aid = new_note(page, old)
+    assert added_entry(before, yml.read_text(encoding="utf-8"))["quote"] == "not present. At dawn"
+    # The new note adds whitespace between the blocks: compare where it starts and what it marks.
+    assert page.evaluate(SPAN, aid)[0] == span[0]
+    assert page.locator(f"mark[data-annotations~='{aid}']").all_text_contents() == ["not present.", "At dawn"]
 
 
 @pytest.mark.parametrize("nth", [0, 1])
