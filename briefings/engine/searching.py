@@ -29,15 +29,15 @@ from ..outputs.indexer import index_part, ui_files
 from ..outputs.publish import search_available
 from ..outputs.search import (FOLDER, PAGES, PARTS_FILE, briefing_record, page_records, parts_listing, parts_of,
                               shared_inputs)
-from .cache import Cache, digest, generator
+from .cache import Cache, digest, file_hash, generator
 from .reading import Model
-from .record import files_ok, stat_id
+from .record import inside, stat_id
 from .write import Stage
 
 UI = "ui"
 """The pseudo-part holding the search UI's files, in pagefind/ itself."""
 KIND = "searchpart"
-"""The cache's kind for the account of a part's cached copy: path -> file_id."""
+"""The cache's kind for the account of a part's cached copy: path -> hash of its bytes."""
 
 
 @dataclass(frozen=True)
@@ -95,24 +95,40 @@ class Store:
         self.folder = self.cache.folder / "search" if self.cache is not None else None
 
     def files(self, part: Part) -> dict[str, list[int]] | None:
-        """Return the cached copy's files of a part, when the cache holds one intact, else None."""
-        if self.cache is None:
+        """Return the cached copy's files of a part with their file_id, when the cache holds one
+        whose every file has the bytes recorded (by hash: a cache restored from an archive has new
+        inodes and perhaps new mtimes), else None."""
+        hashes = self.hashes(part)
+        if not hashes:
             return None
-        files = self.cache.get(KIND, part.digest)
-        if not files_ok(files) or not files:
+        top, found = self.folder / part.digest, {}
+        for rel, known in hashes.items():
+            try:
+                data = (top / rel).read_bytes()
+                found[rel] = stat_id(os.fspath(top / rel))
+            except OSError:
+                return None
+            if file_hash(data).hex() != known or found[rel] is None:
+                return None
+        return found
+
+    def hashes(self, part: Part) -> dict[str, str] | None:
+        """Return what the cache recorded of a part's copy: path -> hash of its bytes; None if nothing."""
+        value = self.cache.get(KIND, part.digest) if self.cache is not None else None
+        if type(value) is not dict or not all(inside(rel) and type(h) is str for rel, h in value.items()):
             return None
-        top = os.fspath(self.folder / part.digest)
-        return files if all(stat_id(os.path.join(top, rel)) == fid for rel, fid in files.items()) else None
+        return value
 
     def keep(self, part: Part, site: Path, rels: list[str]) -> None:
-        """Make the cache hold a copy of a part (hard links to its files in the site), unless it does."""
-        if self.cache is None or self.files(part) is not None:
+        """Make the cache hold a copy of a part (hard links to its files in the site), unless it has one."""
+        if self.cache is None or self.hashes(part):
             return
         final = self.folder / part.digest
         tmp = self.folder / f".{part.digest}.tmp-{os.getpid()}"
         for folder in (tmp, final):
             shutil.rmtree(folder, ignore_errors=True)
         try:
+            hashes = {}
             for rel in rels:
                 dest = tmp / rel
                 dest.parent.mkdir(parents=True, exist_ok=True)
@@ -120,12 +136,12 @@ class Store:
                     os.link(site / rel, dest)
                 except OSError:  # no hard links here: a copy
                     shutil.copy2(site / rel, dest)
+                hashes[rel] = file_hash(dest.read_bytes()).hex()
             os.rename(tmp, final)
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)
             return  # only a cache: the next build makes the part again
-        top = os.fspath(final)
-        self.cache.put(KIND, part.digest, {rel: stat_id(os.path.join(top, rel)) for rel in rels})
+        self.cache.put(KIND, part.digest, hashes)
 
     def prune(self, parts: list[Part]) -> None:
         """Delete the cached copies of parts the site no longer has (and leftovers of dead builds)."""

@@ -4,6 +4,7 @@ folder takes the parts from the cache, and a build after edits equals a clean bu
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -113,6 +114,22 @@ def test_a_new_output_folder_takes_the_parts_from_the_cache(site, indexed):
     assert build(site, out="fresh") == "search index unchanged: 3 parts kept"
     assert indexed == []
     assert tree(site / "fresh") == tree_of_clean(site)
+
+
+def test_a_cache_restored_from_an_archive_still_gives_its_parts(site, indexed):
+    build(site)
+    indexed.clear()
+    shutil.copytree(site / "cache", site / "restored")  # new inodes, as an unpacked archive has
+    for path in (site / "restored").rglob("*"):
+        os.utime(path)  # and new dates
+    assert build(site, out="fresh", cache="restored") == "search index unchanged: 3 parts kept"
+    assert indexed == []
+    part = next((site / "restored/search").iterdir())
+    victim = next(p for p in part.rglob("*.pf_fragment"))
+    victim.write_bytes(b"damaged")
+    shutil.rmtree(site / "fresh")
+    assert build(site, out="fresh", cache="restored").startswith("search index built: ")
+    assert len(indexed) == 1 and tree(site / "fresh") == tree_of_clean(site)
 
 
 def tree_of_clean(root: Path) -> dict[str, bytes]:
