@@ -212,6 +212,20 @@ def test_a_selected_passage_is_saved_as_one_entry_and_highlighted(chromium, prev
     assert "_briefings" not in (site / "briefings" / "alpha" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_triple_clicked_paragraph_is_saved_whole(chromium, preview):
+    yml = sidecar(preview)
+    before = yml.read_text(encoding="utf-8")
+    page = open_alpha(chromium, preview)
+    old = page.evaluate(NOTES)
+    page.locator("#body > p").nth(1).click(click_count=3)  # the selection ends between blocks
+    page.locator(".briefings-annotate").click()
+    page.get_by_role("dialog", name="Annotate").get_by_role("button", name="Save", exact=True).click()
+    aid = new_note(page, old)
+    paragraph = MORE.strip().replace("*", "").replace("[told](https://example.org/port)", "told")
+    assert added_entry(before, yml.read_text(encoding="utf-8"))["quote"] == paragraph
+    assert "".join(page.locator(f"mark[data-annotations~='{aid}']").all_text_contents()) == paragraph
+
+
 @pytest.mark.parametrize("width", [360, 1280])
 def test_a_passage_across_two_paragraphs_leaves_the_notes_between_out(chromium, preview, width):
     yml = sidecar(preview)

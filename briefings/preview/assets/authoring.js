@@ -142,10 +142,13 @@
              after: text.slice(end, end + CONTEXT) };
   }
 
-  /* Return the child of #body that holds a node (the block a form or button goes after). */
+  /* Return the block (a child element of #body) that holds a boundary point, for a form or the
+     button to go after. */
   function blockOf(node, offset) {
     if (node === body) node = body.childNodes[Math.max(0, offset - 1)] || body.firstChild;
     while (node && node.parentNode !== body) node = node.parentNode;
+    // A point between blocks (a triple click ends there) names whitespace, a note or this UI.
+    while (node && node.previousSibling && (node.nodeType !== 1 || node.matches(SKIP))) node = node.previousSibling;
     return node;
   }
 
