@@ -184,7 +184,8 @@ def styles(doc: Doc, seq: SequenceNode, keys) -> dict[str, Style]:
     found: dict[str, Style] = {}
     for item in reversed(seq.value):
         for key, value in item.value if isinstance(item, MappingNode) else ():
-            if key.value in keys and key.value not in found and isinstance(value, ScalarNode) and doc.last(value) >= 0:
+            if isinstance(key, ScalarNode) and key.value in keys and key.value not in found \
+                    and isinstance(value, ScalarNode) and doc.last(value) >= 0:
                 found[key.value] = style_of(value, doc.text, doc.column(key))
         if len(found) == len(keys):
             break

@@ -11,13 +11,8 @@ from dataclasses import dataclass
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedSeq
-from ruamel.yaml.scalarstring import (
-    DoubleQuotedScalarString,
-    FoldedScalarString,
-    LiteralScalarString,
-    PlainScalarString,
-    SingleQuotedScalarString,
-)
+from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString,
+                                      PlainScalarString, SingleQuotedScalarString)
 
 from ..content.yamlschema import Loader
 
@@ -44,14 +39,14 @@ class Style:
     """Spaces a block scalar's lines are indented beyond its key."""
 
 
-def style_of(node, text: str, key_column: int) -> Style:
+def style_of(node: yaml.ScalarNode, text: str, key_column: int) -> Style:
     """Return the style of a scalar node, and its block indent, from the text it came from."""
     char = node.style or ""
     if char not in TYPES:
         char = ""
     if char in BLOCK:
         for line in re.split(r"\r\n|\r|\n", text[node.start_mark.index:node.end_mark.index])[1:]:
-            if line.strip():
+            if line.strip(" "):
                 return Style(char, max(1, len(line) - len(line.lstrip(" ")) - key_column))
     return Style(char)
 

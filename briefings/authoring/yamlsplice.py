@@ -15,15 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..content.yamlschema import compose
 from ..errors import ContentError
-from .yamlemit import (
-    BLOCK,
-    emit,
-    entry_lines,
-    flow_entry,
-    new_style,
-    style_of,
-    written_as,
-)
+from .yamlemit import BLOCK, emit, entry_lines, flow_entry, new_style, style_of, written_as
 
 BREAK = re.compile(r"\r\n|\r|\n")
 HEADER = re.compile(r"[|>][0-9+-]*")
@@ -92,10 +84,15 @@ class Doc:
         n = self.line_of(node.end_mark.index)
         if node.end_mark.index == self.starts[n] and n > head:
             n -= 1
-        keep = "+" in HEADER.match(self.text, node.start_mark.index).group()
+        keep = "+" in self.indicator(node).group()
         while not keep and n > head and self.blank(n):
             n -= 1
         return n
+
+    def indicator(self, node: ScalarNode) -> re.Match:
+        """Return a block scalar's indicator ('|', '>-', '|2+'...), after any tag or anchor."""
+        start = node.start_mark.index
+        return HEADER.search(self.text, start, self.end_of(self.line_of(start)))
 
     def colon(self, key: Node) -> int:
         """Return the index just after the ':' that follows a key."""
@@ -162,8 +159,6 @@ def splice(doc: Doc, start: int, end: int, new: str) -> str:
     return doc.text[:start] + doc.lines(new, start) + doc.text[end:]
 
 
-
-
 def dash_line(doc: Doc, seq: SequenceNode, index: int) -> int:
     """Return the line of the '-' that starts a block list's index-th entry."""
     column, n = doc.column(seq), doc.line_of(seq.value[index].start_mark.index)
@@ -207,10 +202,11 @@ def block_add(doc: Doc, key: Node, seq: SequenceNode, entry: dict, styles: dict,
 
 def first_add(doc: Doc, found: tuple[Node, Node] | None, entry: dict, width: int) -> str:
     """Add the first entry, as a block list: where the key is missing, null or an empty [] list."""
-    text = entry_lines(entry, 2, 4, {}, width)
+    base = doc.column(found[0] if found else doc.root)  # the keys' column: 0 unless all are indented
+    text = entry_lines(entry, base + 2, base + 4, {}, width)
     if found is None:
         at = doc.end_of(doc.line_of(doc.last(doc.root)))
-        return splice(doc, at, at, "\nannotations:\n" + text)
+        return splice(doc, at, at, f"\n{' ' * base}annotations:\n{text}")
     key, value = found
     colon = doc.colon(key)
     gone = value.end_mark.index if doc.last(value) >= 0 else colon  # ' []', ' ~' or ' null' goes
@@ -253,7 +249,7 @@ def value_text(doc: Doc, key: Node, value: Node, new: str | int, width: int) -> 
     written = emit(new, style_of(value, doc.text, column), column, width)
     if value.style in ("|", ">"):
         start, end = value.start_mark.index, doc.last(value)
-        tail = doc.text[HEADER.match(doc.text, start).end():doc.end_of(doc.line_of(start))]
+        tail = doc.text[doc.indicator(value).end():doc.end_of(doc.line_of(start))]
     else:
         start = value.start_mark.index if doc.last(value) >= 0 else doc.colon(key)
         end = doc.end_of(doc.line_of(max(start, doc.last(value))))

@@ -57,6 +57,10 @@ HANDMADE = {
                             "  # beta's comment\n  - quote: beta\n    note: >-   # folded\n      two\n"
                             "    kind: note\n  - quote: gamma\n    note: |+\n      kept\n\n\n"
                             "  - quote: delta\n    # the note\n    note: 'it''s'  # quoted\n",
+    "document-markers": "---\n" + HEAD + "annotations:\n  - quote: alpha\n    note: one\n...\n",
+    "indented-keys": "  title: T\n  date: 2026-01-01\n  annotations:\n    - quote: alpha\n      note: one\n",
+    "tags-and-anchors": HEAD + "annotations:\n  - quote: alpha\n    note: !!str >-  # c\n      old text\n"
+                               "    prefix: &x b\n  - quote: !!str beta\n",
 }
 HANDMADE["crlf"] = STARTER.replace("\n", "\r\n")
 HANDMADE["cr"] = HANDMADE["block-scalars"].replace("\n", "\r")
@@ -232,6 +236,9 @@ def test_add_creates_the_key_when_missing(tmp_path):
     s.add({"quote": "new quote", "kind": "note", "note": "yes", "occurrence": 1})
     assert saved(yml, s)[1] == ("title: T\ndate: 2026-01-01   # the day\nannotations:\n  - quote: new quote\n"
                                 "    kind: note\n    note: 'yes'\n    occurrence: 1\n# the end\n")
+    indented = Sidecar(Path("b.yml"), b"  title: T\n  date: 2026-01-01")
+    indented.add({"quote": "new quote"})
+    assert indented.text() == "  title: T\n  date: 2026-01-01\n  annotations:\n    - quote: new quote"
 
 
 @pytest.mark.parametrize("before, after", [
@@ -410,8 +417,10 @@ def test_replace_refuses_a_file_changed_on_disk(edited):
     yml, s = edited
     yml.write_bytes(s.data + b"# saved by the editor meanwhile\n")
     changed = yml.read_bytes()
+    checked = []
     with pytest.raises(ContentError) as err:
-        replace(yml, s.text(), s.digest, lambda text: None)
+        replace(yml, s.text(), s.digest, checked.append)
+    assert checked == []  # refused before the (slow) check
     assert (err.value.path, err.value.line, err.value.column) == (shown(yml), 1, 1)
     assert "changed on disk since the page was shown" in err.value.message and "reload" in err.value.message
     assert yml.read_bytes() == changed and leftovers(yml.parent) == []
