@@ -115,3 +115,24 @@ def test_a_speaker_filter_keeps_only_their_statements(parted_page, parted_site: 
     parted_page.wait_for_timeout(1000)
     found = relative(listed(parted_page), "/repo/")
     assert found and found <= statements | {"speakers/dmitri-volkan/"}
+
+
+def test_hostile_text_in_search_results_stays_text(browser, tmp_path: Path):
+    shutil.copytree(ROOT / "tests/sites/hostile/content", tmp_path / "content")
+    run = run_cli("build", cwd=tmp_path)
+    require(run.code == 0 and (tmp_path / "site/pagefind/parts.json").is_file(), "pagefind is not installed")
+    with serve(tmp_path / "site") as url:
+        context = browser.new_context()
+        page = context.new_page()
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(url + "search/", wait_until="load")
+        for query in ("alert", "Mallory", "script"):
+            hrefs = search(page, query, 1)
+            assert hrefs and all(h.startswith("/") and "javascript" not in h.lower() for h in hrefs)
+            assert page.locator(".pagefind-ui__results script, .pagefind-ui__results iframe, "
+                                ".pagefind-ui__results svg[onload], .pagefind-ui__results img").count() == 0
+        titles = page.locator(RESULTS).all_inner_texts()
+        assert any("<script>" in t for t in titles)  # shown as text
+        context.close()
+    assert dialogs == []
