@@ -9,6 +9,7 @@ PATH:LINE:COLUMN lines, and the next good save reloads it away."""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import gc
 import logging
@@ -211,7 +212,7 @@ def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000, allow_edits:
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # livereload drops reloads within 3 s of the last one
     preview = Preview(opts)
     watcher = Watcher([opts.content, *preview.engine.template_dirs], preview.build, matters=preview.matters)
-    stop_on_signals()
+    serving = stop_on_signals()
     try:
         watcher.begin()  # inside the try: a signal from here on still ends the watcher
         preview.build()
@@ -219,6 +220,7 @@ def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000, allow_edits:
         server = preview_server(preview, watcher, host, port, authoring)
         server._setup_logging = lambda: None  # its INFO lines would drown the build messages
         loop = IOLoop.current()
+        loop.add_callback(serving)
         preview.reload = lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*")
         loop.add_callback(say, sys.stdout, f"serving {opts.out} at {url(host, port)} - live reload is "
                                            f"on; press Ctrl-C to stop")
@@ -237,23 +239,37 @@ def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000, allow_edits:
     return 0
 
 
-def stop_on_signals() -> None:
-    """Make SIGINT and SIGTERM both stop the preview as Ctrl-C does, until the process ends.
+def stop_on_signals():
+    """Make SIGINT and SIGTERM both stop the preview as Ctrl-C does, until the process ends; return
+    serving(), to be called from the server's loop once it runs.
 
     SIGINT needs a handler too: `briefings serve &` in a script starts with SIGINT ignored, and
     Python then leaves it ignored instead of raising KeyboardInterrupt. The handlers stay after the
-    stop: put back, a second SIGTERM would kill the process before it exits with 0.
+    stop: put back, a second SIGTERM would kill the process before it exits with 0. Once the loop
+    runs, the stop is raised from a callback of the loop's own: raised wherever the signal lands,
+    it could land inside tornado's handling of a request, which logs and swallows any exception
+    there - and the preview would never stop. (call_soon_threadsafe: it also wakes the loop from
+    its wait, which a plain call_soon from the handler would not.)
     """
     stopping = threading.Event()
+    loops: list = []
 
     def interrupt(signum, frame):
-        """Raise KeyboardInterrupt at the first signal; later ones must not cut short the cleanup."""
+        """Stop at the first signal; later ones must not cut short the cleanup."""
         if not stopping.is_set():
             stopping.set()
-            raise KeyboardInterrupt
+            if not loops:
+                raise KeyboardInterrupt
+            loops[0].call_soon_threadsafe(stop)
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, interrupt)
+    return lambda: loops.append(asyncio.get_running_loop())
+
+
+def stop() -> None:
+    """Raise KeyboardInterrupt from the loop itself, which ends it (livereload then returns)."""
+    raise KeyboardInterrupt
 
 
 def quiet_logs() -> None:
