@@ -39,23 +39,14 @@ TEXT = """() => {
     if (!n.parentElement.closest("aside.note, .briefings-ui, [role=status]")) nodes.push(n);
   return nodes;
 }"""
-SELECT = f"""([quote, nth]) => {{
+# Select from the nth occurrence of first to the end of the next last (across blocks and notes).
+SELECT = f"""([first, last, nth]) => {{
   const nodes = ({TEXT})(), text = nodes.map(n => n.data).join("");
-  let at = -1;
-  for (let i = 0; i <= nth; i++) {{ at = text.indexOf(quote, at + 1); if (at < 0) throw new Error("no " + quote); }}
-  const point = (off, end) => {{
-    for (const n of nodes) {{ if (off < n.length || (end && off === n.length)) return [n, off]; off -= n.length; }}
-  }};
-  const [a, ao] = point(at, false), [b, bo] = point(at + quote.length, true);
-  getSelection().setBaseAndExtent(a, ao, b, bo);
-  return at;
-}}"""
-# Select from the start of one passage to the end of a later one (across blocks and the notes between).
-SELECT_ACROSS = f"""([first, last]) => {{
-  const nodes = ({TEXT})(), text = nodes.map(n => n.data).join("");
-  const start = text.indexOf(first), end = text.indexOf(last, start) + last.length;
-  const point = (off, end) => {{
-    for (const n of nodes) {{ if (off < n.length || (end && off === n.length)) return [n, off]; off -= n.length; }}
+  let start = -1;
+  for (let i = 0; i <= nth; i++) {{ start = text.indexOf(first, start + 1); if (start < 0) throw new Error("no " + first); }}
+  const end = text.indexOf(last, start) + last.length;
+  const point = (off, closing) => {{
+    for (const n of nodes) {{ if (off < n.length || (closing && off === n.length)) return [n, off]; off -= n.length; }}
   }};
   const [a, ao] = point(start, false), [b, bo] = point(end, true);
   getSelection().setBaseAndExtent(a, ao, b, bo);
@@ -153,9 +144,14 @@ def open_alpha(chromium, served: Served, width: int = 1280, scheme: str = "light
     return page
 
 
+def select(page, quote: str, nth: int = 0, until: str | None = None) -> list[int]:
+    """Select the nth occurrence of quote (on to the end of until, if given); return its span."""
+    return page.evaluate(SELECT, [quote, until or quote, nth])
+
+
 def annotate(page, quote: str, nth: int = 0) -> None:
     """Select the nth occurrence of quote in the article and press Annotate."""
-    page.evaluate(SELECT, [quote, nth])
+    select(page, quote, nth)
     page.locator(".briefings-annotate").click()
     page.get_by_role("dialog", name="Annotate").wait_for()
 
@@ -187,7 +183,7 @@ def test_a_selected_passage_is_saved_as_one_entry_and_highlighted(chromium, prev
     page = open_alpha(chromium, preview)
     old = page.evaluate(NOTES)
     quote = "the crews were told to wait"  # across <em> and <a>
-    page.evaluate(SELECT, [quote, 0])
+    select(page, quote)
     x1, y1, x2, y2 = page.evaluate(EDGES, quote)
     page.evaluate("getSelection().removeAllRanges()")
     page.mouse.move(x1, y1)
@@ -234,7 +230,7 @@ def test_a_passage_across_two_paragraphs_leaves_the_notes_between_out(chromium, 
     old = page.evaluate(NOTES)
     if width < 1100:
         page.locator(".note-head").first.click()  # an open note between the paragraphs
-    span = page.evaluate(SELECT_ACROSS, ["not present.", "At dawn"])
+    span = select(page, "not present.", until="At dawn")
     assert "Echoes Article 1." in page.evaluate("getSelection().toString()")  # the browser's own text has it
     page.locator(".briefings-annotate").click()
     page.get_by_role("dialog", name="Annotate").get_by_role("button", name="Save", exact=True).click()
@@ -379,7 +375,7 @@ def test_axe_finds_no_violations_with_the_form_open(chromium, shared_preview, fo
 
 def test_escape_closes_the_form_and_gives_focus_and_selection_back(chromium, shared_preview):
     page = open_alpha(chromium, shared_preview)
-    page.evaluate(SELECT, ["the bay", 0])
+    select(page, "the bay")
     page.locator(".briefings-annotate").focus()
     page.keyboard.press("Enter")
     page.get_by_role("dialog", name="Annotate").wait_for()
@@ -401,7 +397,7 @@ def test_no_annotate_button_for_a_selection_in_a_note(chromium, shared_preview):
                              getSelection().setBaseAndExtent(t, 0, t, 6); }""")
     page.wait_for_timeout(400)  # the button follows the selection after a short pause
     assert page.locator(".briefings-annotate").count() == 0
-    page.evaluate(SELECT, ["the bay", 0])
+    select(page, "the bay")
     page.locator(".briefings-annotate").wait_for()
     page.evaluate("getSelection().removeAllRanges()")
     page.locator(".briefings-annotate").wait_for(state="detached")
@@ -480,7 +476,7 @@ def screenshot(out: Path = ROOT / "docs" / "screenshots" / "annotate.png") -> No
                 page = b.new_page(viewport={"width": 1280, "height": 860}, device_scale_factor=0.75)
                 page.goto(served.url(f"briefings/{slug}/"), wait_until="networkidle")
                 page.locator(".briefings-note-tools").first.wait_for(state="attached")
-                page.evaluate(SELECT, [quote, 0])
+                select(page, quote)
                 page.locator(".briefings-annotate").click()
                 page.get_by_label("Kind", exact=True).select_option(kind)
                 page.get_by_label("Speaker").select_option(label=speaker)
