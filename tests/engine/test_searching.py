@@ -124,8 +124,7 @@ def test_a_cache_restored_from_an_archive_still_gives_its_parts(site, indexed):
         os.utime(path)  # and new dates
     assert build(site, out="fresh", cache="restored") == "search index unchanged: 3 parts kept"
     assert indexed == []
-    part = next((site / "restored/search").iterdir())
-    victim = next(p for p in part.rglob("*.pf_fragment"))
+    victim = next((site / "restored/search").rglob("*.pf_fragment"))  # in one year's part, or the pages'
     victim.write_bytes(b"damaged")
     shutil.rmtree(site / "fresh")
     assert build(site, out="fresh", cache="restored").startswith("search index built: ")
