@@ -16,6 +16,11 @@ its little-endian mark begins with UTF-16's)."""
 UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ud800-\udfff"
                         + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0, 0x110000, 0x10000))
                         + "]")
+# The same for text known to hold no astral character, or no character beyond ASCII: a class of a
+# few ranges is searched ten times faster than one listing the astral noncharacters one by one.
+BMP_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ud800-\udfff\ufffe\uffff]")
+ASCII_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 SHOWN_AT = 10
 """At most this many unshowable characters of one article are reported."""
 
@@ -66,9 +71,16 @@ def nul_columns(sample: bytes, width: int) -> int:
     return sum(0 < 2 * column.count(0) >= len(column) for column in (sample[k::width] for k in range(width)))
 
 
+def pattern_for(text: str) -> re.Pattern:
+    """Return the fastest pattern that finds every unshowable character text may hold."""
+    if text.isascii():
+        return ASCII_UNSHOWABLE
+    return UNSHOWABLE if ASTRAL.search(text) else BMP_UNSHOWABLE
+
+
 def unshowable(text: str, name: str) -> str:
     """Return why text cannot be published (name holds a control character...), or nothing."""
-    bad = UNSHOWABLE.search(text)
+    bad = pattern_for(text).search(text)
     if bad is None:
         return ""
     code = ord(bad.group())
@@ -79,7 +91,7 @@ def unshowable(text: str, name: str) -> str:
 
 def article_problems(text: str, shown: str) -> list[ContentError]:
     """Return an error at each character of an article no page can show (the first SHOWN_AT of them)."""
-    found = [m.start() for m in UNSHOWABLE.finditer(text)]
+    found = [m.start() for m in pattern_for(text).finditer(text)]
     errors = []
     for start in found[:SHOWN_AT]:
         line, column = text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)

@@ -80,3 +80,12 @@ def test_an_article_full_of_them_gets_a_few_lines_and_a_count():
     assert len(lines) == SHOWN_AT
     assert lines[0].startswith("a.md:2:1: error: the article holds the control character U+0001")
     assert lines[-1].endswith("remove it (5 more after this one)")
+
+
+def test_the_fast_patterns_find_what_the_full_one_finds():
+    """Every character, alone and beside ASCII, other BMP and astral text, is found exactly when the
+    full pattern finds it."""
+    from briefings.content.textfile import UNSHOWABLE, pattern_for
+    for code in range(0x110000):
+        for text in (chr(code), "a" + chr(code), "\u00e9" + chr(code), "\U0001f600" + chr(code)):
+            assert bool(pattern_for(text).search(text)) == bool(UNSHOWABLE.search(text)), hex(code)
