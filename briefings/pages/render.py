@@ -14,6 +14,7 @@ from ..errors import ContentError
 from ..text.markdown import render_markdown
 from ..text.safety import safe_url
 from . import fastjson
+from .escaping import Template
 
 
 def default_templates() -> Path:
@@ -43,6 +44,7 @@ def environment(user: Path | None, allow_html: bool = False) -> jinja2.Environme
                        safe_url=lambda url: safe_url(url) or "", longdate=longdate,
                        isodate=lambda d: d.isoformat() if d else "", month=month,
                        tojson_script=tojson_script, plural=plural, kind_label=kind_label)
+    env.template_class = Template  # the same output, escaped faster
     env.allow_html = allow_html  # what its markdown filter was made with
     return env
 
