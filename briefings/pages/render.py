@@ -63,6 +63,7 @@ def kind_label(kind: str) -> str:
 KIND_LABELS = {"provision": "Provision", "statement": "Statement", "note": "Note", "correction": "Correction"}
 
 
+@lru_cache(maxsize=8192)  # listings show the same few thousand dates over and over; strftime is slow
 def longdate(d: dt.date | None) -> str:
     """Format a date for readers: '4 March 2026'."""
     return f"{d.day} {d:%B %Y}" if d else ""
