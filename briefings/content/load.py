@@ -82,11 +82,13 @@ def read_shared(content_dir: Path, errors: list[ContentError],
     return Shared(site, files, speakers, documents, topic_files)
 
 
-def read_pair(slug: str, md: Path, yml: Path, shared: Shared, errors: list[ContentError]) -> Briefing | None:
-    """Read one briefing's article and sidecar and check the ids it uses against the shared content."""
+def read_pair(slug: str, md: Path, yml: Path, shared: Shared, errors: list[ContentError],
+              broken: set[str] | None = None) -> Briefing | None:
+    """Read one briefing's files and check the ids it uses (broken: unusable(shared), if made already)."""
     b = read_briefing(slug, md, yml, errors)
     if b:
-        check_references(b, shared.speakers, shared.documents, errors, unusable(shared))
+        broken = unusable(shared) if broken is None else broken
+        check_references(b, shared.speakers, shared.documents, errors, broken)
     return b
 
 

@@ -97,7 +97,8 @@ def read_all(content_dir: Path, errors: list[ContentError], cache: Cache | None,
     # Workers send back only the stored forms when the cache keeps them: the articles are then read
     # from it when pages need them, instead of travelling whole and filling the model that the
     # render workers are forked from.
-    TASK = (shared, mentions, cache is None or cache.readonly or jobs <= 1, cache is not None and not cache.readonly)
+    TASK = (shared, mentions, cache is None or cache.readonly or jobs <= 1, cache is not None and not cache.readonly,
+            unusable(shared))
     try:
         for pair, done in zip(todo, parallel.run(read_one, todo, jobs, CHUNK)):
             keep(pair, done, shared, mentions, settings, cache, briefings, articles, outlines, errors)
@@ -235,9 +236,10 @@ def reader(cache: Cache, key: str, b: Briefing, shared: Shared, mentions: Mentio
     return read
 
 
-TASK: tuple[Shared, Mentions, bool, bool] | None = None
-"""What workers read besides their pairs, whether to send articles back and whether to make the
-stored forms for the cache (set before forking)."""
+TASK: tuple[Shared, Mentions, bool, bool, set[str]] | None = None
+"""What workers read besides their pairs, whether to send articles back, whether to make the
+stored forms for the cache, and the ids of speaker and document files that failed to load (set
+before forking)."""
 
 
 def read_one(pair: Pair):
@@ -245,9 +247,9 @@ def read_one(pair: Pair):
 
     Errors travel as tuples and stored forms as bytes, encoded here so the workers share that work.
     """
-    shared, mentions, send_article, store = TASK
+    shared, mentions, send_article, store, broken = TASK
     problems: list[ContentError] = []
-    b = pair.briefing or read_pair(pair.slug, pair.md, pair.yml, shared, problems)
+    b = pair.briefing or read_pair(pair.slug, pair.md, pair.yml, shared, problems, broken)
     art = None
     if b is not None:
         try:
