@@ -10,13 +10,13 @@ must name that digest, so a sidecar changed since (its rebuild is coming) is nev
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from pathlib import Path
 
 from ..authoring.selector import article_text, least_selector, locate_selection, prepared, trimmed
 from ..authoring.sidecar import CHANGED, Sidecar, replace
+from ..authoring.sidecar import digest as sha256
 from ..authoring.validate import checked, sidecar_check
 from ..content.files import shown
 from ..content.ids import derive_id
@@ -105,7 +105,7 @@ class Edits:
         with self.lock:
             sidecar = readable(yml)
             md, body = offer.article
-            if sidecar.digest != offer.digest or hashlib.sha256(read(md)).hexdigest() != body:
+            if sidecar.digest != offer.digest or sha256(read(md)) != body:
                 raise Refused(409, f"{shown(yml)} or its article changed since the page was made: reload it")
             try:
                 for key, _, new in offer.repair.field_changes:
@@ -204,7 +204,7 @@ def built_digest(memory, yml: Path) -> str:
     data = read(yml)
     if memory.hashes.get(yml) != file_hash(data):
         raise Refused(409, f"{shown(yml)} changed since this page was built: it reloads once rebuilt")
-    return hashlib.sha256(data).hexdigest()
+    return sha256(data)
 
 
 def same(memory, path: Path, what: str) -> None:

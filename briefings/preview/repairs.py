@@ -3,11 +3,11 @@ repair that authoring.repair.diagnose finds, with what is needed to apply it lat
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..authoring.repair import Repair, diagnose
+from ..authoring.sidecar import digest as sha256
 from ..content.files import pair_briefings, shown
 from ..content.load import read_briefing, read_shared
 from ..content.textfile import decode_text
@@ -54,7 +54,7 @@ def offers_for(content_dir: Path, problems: list[ContentError]) -> list[Offer]:
             continue
         if b is None or errors:  # the loader's own errors first: entries and annotations may not pair up
             continue
-        digest, article = hashlib.sha256(data).hexdigest(), (md, hashlib.sha256(body).hexdigest())
+        digest, article = sha256(data), (md, sha256(body))
         for repair in diagnose(b, shared.site.allow_html):
             error = matching(problems, repair) if isinstance(repair, Repair) else None
             if error is not None:
